@@ -1,0 +1,267 @@
+"""Command line: ``flask --app app <command>``. Commands parse, call the pipeline, print."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from heritage import pipeline
+from heritage.errors import HeritageError
+from heritage.export import site_feature, sites_csv
+from heritage.runtime import Runtime
+from heritage.store import sites as site_store
+from heritage.store.session import database_label, migrate, require_current_schema
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["make_commands"]
+
+log = logging.getLogger(__name__)
+_NOTES_SHOWN = 20
+
+
+def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
+    """The app's CLI commands, bound to its runtime; ``serve_app`` is the WSGI app to serve."""
+
+    @click.command("init-db")
+    def init_db() -> None:
+        """Create or migrate the database (safe to run again)."""
+        before, after = _run(lambda: migrate(runtime.engine))
+        where = database_label(runtime.engine)
+        if before == after:
+            click.echo(f"database {where} is up to date (schema {after})")
+        else:
+            click.echo(f"database {where} migrated from schema {before or 'none'} to {after}")
+
+    @click.command("seed")
+    @click.option(
+        "--sites",
+        "sites_path",
+        type=click.Path(path_type=Path),
+        default=Path("sites"),
+        show_default=True,
+        help="Folder of the shipped site registry.",
+    )
+    def seed(sites_path: Path) -> None:
+        """Load the shipped registry in sites/ (what `make run` does before serving)."""
+        _print_import(
+            _import(
+                runtime,
+                lambda s: pipeline.import_site_files(
+                    s, sites_path, runtime.settings, now=runtime.clock()
+                ),
+            )
+        )
+
+    @click.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
+    @click.option("--no-scheduler", is_flag=True, help="Serve only; run no scheduler process.")
+    def serve(host: str, port: int, no_scheduler: bool) -> None:
+        """Serve the dashboard and API, with the scheduler in a process of its own."""
+        _run(lambda: require_current_schema(runtime.engine))  # fail early without init-db
+        _serve(serve_app, host, port, with_scheduler=not no_scheduler)
+
+    return [init_db, seed, serve, _sites_group(runtime), _scheduler_group(runtime)]
+
+
+def _sites_group(runtime: Runtime) -> click.Group:
+    @click.group("sites")
+    def group() -> None:
+        """The heritage-site registry."""
+
+    @group.command("import")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--crs", help="CRS of CSV coordinates (e.g. EPSG:32637); default WGS84.")
+    def import_(path: Path, crs: str | None) -> None:
+        """Import sites from a file or folder: GeoJSON, GeoPackage, Shapefile zip, KML/KMZ, CSV."""
+        _print_import(
+            _import(
+                runtime,
+                lambda s: pipeline.import_site_files(
+                    s, path, runtime.settings, now=runtime.clock(), crs=crs
+                ),
+            )
+        )
+
+    @group.command("import-whc")
+    @click.argument("path", type=click.Path(path_type=Path))
+    def import_whc(path: Path) -> None:
+        """Import the UNESCO World Heritage List export (whc-sites-YYYY .xls/.xlsx/.csv)."""
+        _print_import(
+            _import(
+                runtime,
+                lambda s: pipeline.import_whc_list(s, path, runtime.settings, now=runtime.clock()),
+            )
+        )
+
+    @group.command("list")
+    @click.option("--country", help="ISO 3166-1 alpha-2 code.")
+    @click.option("--in-danger/--not-in-danger", default=None)
+    def list_(country: str | None, in_danger: bool | None) -> None:
+        """List registered sites: id, countries, designation, precision, name."""
+        query = site_store.SiteQuery(country=country, in_danger=in_danger)
+        with _session(runtime) as session:
+            stored, total = site_store.list_sites(session, query, limit=10**9, offset=0)
+        for item in stored:
+            s = item.site
+            flags = " in-danger" if s.designation.in_danger else ""
+            click.echo(
+                f"{s.id:<28} {','.join(s.countries):<6} {s.designation.kind.value:<15} "
+                f"{s.provenance.geometry_precision.value:<26} {s.name}{flags}"
+            )
+        click.echo(f"{total} site(s)")
+
+    @group.command("show")
+    @click.argument("site_id")
+    def show(site_id: str) -> None:
+        """Show one site as GeoJSON, with its geometry history."""
+        with _session(runtime) as session:
+            stored = site_store.get_site(session, site_id)
+            history = site_store.geometry_history(session, site_id)
+        feature = site_feature(
+            stored.site,
+            extra={
+                "version": stored.version,
+                "updated_at": stored.updated_at.isoformat(),
+                "geometry_history": [
+                    {
+                        "version": h.version,
+                        "geometry_precision": h.geometry_precision,
+                        "valid_from": h.valid_from.isoformat(),
+                        "valid_until": h.valid_until.isoformat() if h.valid_until else None,
+                    }
+                    for h in history
+                ],
+            },
+        )
+        click.echo(json.dumps(feature, ensure_ascii=False, indent=2))
+
+    @group.command("export")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["geojson", "csv"]),
+        default="geojson",
+        show_default=True,
+    )
+    @click.option(
+        "--output",
+        "-o",
+        type=click.File("w", encoding="utf-8"),
+        default="-",
+        help="File to write (default: standard output).",
+    )
+    def export(fmt: str, output) -> None:
+        """Export the whole registry with exact geometry (an admin's command)."""
+        with _session(runtime) as session:
+            stored, _ = site_store.list_sites(
+                session, site_store.SiteQuery(), limit=10**9, offset=0
+            )
+        sites = [item.site for item in stored]
+        if fmt == "csv":
+            output.write(sites_csv(sites))
+        else:
+            collection = {"type": "FeatureCollection", "features": [site_feature(s) for s in sites]}
+            json.dump(collection, output, ensure_ascii=False)
+            output.write("\n")
+
+    return group
+
+
+def _scheduler_group(runtime: Runtime) -> click.Group:
+    @click.group("scheduler")
+    def group() -> None:
+        """The scheduler process."""
+
+    @group.command("run")
+    def run() -> None:
+        """Run the scheduler in this process until interrupted (one per deployment)."""
+        from heritage.jobs import build_scheduler  # noqa: PLC0415 - only this command needs it
+
+        _run(lambda: require_current_schema(runtime.engine))
+        scheduler = build_scheduler(runtime)
+        click.echo("scheduler running; Ctrl-C stops it")
+        try:
+            scheduler.start()
+        except (KeyboardInterrupt, SystemExit):
+            pass
+
+    return group
+
+
+def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
+    import waitress  # noqa: PLC0415 - only serving needs it
+
+    child = None
+    if with_scheduler:
+        command = [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            os.environ.get("FLASK_APP", "app"),
+            "scheduler",
+            "run",
+        ]
+        child = subprocess.Popen(command)  # noqa: S603 - our own fixed command line
+    click.echo(f"serving the monitor on http://{host}:{port} (Ctrl-C stops it)")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        waitress.serve(app, host=host, port=port, threads=8, _quiet=True)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _import(runtime: Runtime, step):
+    with _session(runtime) as session:
+        return step(session)
+
+
+@contextmanager
+def _session(runtime: Runtime) -> Iterator[Session]:
+    """A session for one command; the monitor's errors become clear CLI errors (exit 1)."""
+    try:
+        with runtime.session() as session:
+            yield session
+    except HeritageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run(action):
+    try:
+        return action()
+    except HeritageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _print_import(result: pipeline.ImportResult) -> None:
+    for repair in result.repairs:
+        click.echo(f"repaired: {repair}")
+    for note in result.notes[:_NOTES_SHOWN]:
+        click.echo(f"note: {note}")
+    if len(result.notes) > _NOTES_SHOWN:
+        click.echo(f"note: ... and {len(result.notes) - _NOTES_SHOWN} more notes")
+    click.echo(
+        f"{result.path}: {result.records} record(s); {len(result.created)} created, "
+        f"{len(result.updated)} updated, {len(result.unchanged)} unchanged, "
+        f"{len(result.repairs)} repair(s)"
+    )

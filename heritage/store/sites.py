@@ -1,0 +1,423 @@
+"""The site registry's repository: save (idempotent upsert with geometry history), read, list."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import shapely
+from shapely.geometry import MultiPolygon, box
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from heritage.domain import (
+    Designation,
+    DesignationKind,
+    GeometryPrecision,
+    Provenance,
+    Site,
+    SiteName,
+)
+from heritage.errors import ConflictError, NotFoundError
+from heritage.geo import generalise
+from heritage.store.tables import (
+    registry_imports,
+    site_countries,
+    site_geometry_history,
+    site_names,
+    sites,
+)
+
+__all__ = [
+    "GeometryVersion",
+    "SaveOutcome",
+    "SiteQuery",
+    "StoredSite",
+    "geometry_history",
+    "get_site",
+    "list_sites",
+    "record_import",
+    "save_sites",
+    "site_ids_by_unesco_id",
+]
+
+
+@dataclass(frozen=True)
+class StoredSite:
+    site: Site
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class GeometryVersion:
+    version: int
+    geometry_precision: str
+    geometry_source: str | None
+    core_zone: MultiPolygon
+    buffer_zone: MultiPolygon
+    valid_from: datetime
+    valid_until: datetime | None
+
+
+@dataclass
+class SaveOutcome:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SiteQuery:
+    """Filters for listing sites; ``bbox`` is (min_lon, min_lat, max_lon, max_lat).
+
+    A bbox whose min_lon is greater than its max_lon crosses the antimeridian.
+    """
+
+    bbox: tuple[float, float, float, float] | None = None
+    country: str | None = None
+    designation: str | None = None
+    in_danger: bool | None = None
+
+
+def save_sites(session: Session, new_sites: Iterable[Site], *, now: datetime) -> SaveOutcome:
+    """Insert new sites and update changed ones in place; identical ones are left alone.
+
+    When a site's zones change, the earlier zones go to the geometry history. The caller owns
+    the transaction, so a failed import leaves nothing half-written.
+    """
+    outcome = SaveOutcome()
+    for site in new_sites:
+        fingerprint = _fingerprint(site)
+        row = session.execute(
+            select(sites.c.fingerprint, sites.c.version).where(sites.c.id == site.id)
+        ).one_or_none()
+        _check_unesco_id(session, site)
+        if row is None:
+            _insert(session, site, fingerprint, now)
+            outcome.created.append(site.id)
+        elif row.fingerprint == fingerprint:
+            outcome.unchanged.append(site.id)
+        else:
+            _update(session, site, fingerprint, row.version, now)
+            outcome.updated.append(site.id)
+    return outcome
+
+
+def get_site(session: Session, site_id: str) -> StoredSite:
+    row = session.execute(select(sites).where(sites.c.id == site_id)).one_or_none()
+    if row is None:
+        raise NotFoundError("site", site_id)
+    return _load(session, [row])[0]
+
+
+def list_sites(
+    session: Session,
+    query: SiteQuery,
+    *,
+    limit: int,
+    offset: int,
+    sensitive_grid_deg: float | None = None,
+) -> tuple[list[StoredSite], int]:
+    """One page of sites ordered by id, and how many match in all.
+
+    With ``sensitive_grid_deg``, the bbox is tested against the generalised geometry of
+    sensitive sites, so a bbox probe cannot reveal more than the published geometry does.
+    """
+    statement = select(sites).where(*_conditions(query)).order_by(sites.c.id)
+    if query.bbox is None:
+        total = session.execute(
+            select(func.count()).select_from(sites).where(*_conditions(query))
+        ).scalar_one()
+        rows = session.execute(statement.limit(limit).offset(offset)).all()
+        return _load(session, rows), total
+    window = _bbox_geometry(query.bbox)
+    matching = [
+        row for row in session.execute(statement) if _intersects(row, window, sensitive_grid_deg)
+    ]
+    return _load(session, matching[offset : offset + limit]), len(matching)
+
+
+def site_ids_by_unesco_id(session: Session) -> dict[int, str]:
+    rows = session.execute(
+        select(sites.c.unesco_id, sites.c.id).where(sites.c.unesco_id.is_not(None))
+    )
+    return {unesco_id: site_id for unesco_id, site_id in rows}
+
+
+def geometry_history(session: Session, site_id: str) -> list[GeometryVersion]:
+    """Every geometry the site has had, the current one last."""
+    current = get_site(session, site_id)
+    rows = session.execute(
+        select(site_geometry_history)
+        .where(site_geometry_history.c.site_id == site_id)
+        .order_by(site_geometry_history.c.version)
+    ).all()
+    versions = [
+        GeometryVersion(
+            r.version,
+            r.geometry_precision,
+            r.geometry_source,
+            shapely.from_wkb(r.core_wkb),
+            shapely.from_wkb(r.buffer_wkb),
+            r.valid_from,
+            r.valid_until,
+        )
+        for r in rows
+    ]
+    since = session.execute(
+        select(sites.c.geometry_since).where(sites.c.id == site_id)
+    ).scalar_one()
+    site = current.site
+    versions.append(
+        GeometryVersion(
+            current.version,
+            site.provenance.geometry_precision.value,
+            site.provenance.sources.get("geometry"),
+            site.core_zone,
+            site.buffer_zone,
+            since,
+            None,
+        )
+    )
+    return versions
+
+
+def record_import(
+    session: Session,
+    *,
+    kind: str,
+    path: str,
+    outcome: SaveOutcome,
+    records: int,
+    repairs: Sequence[str],
+    notes: Sequence[str],
+    now: datetime,
+) -> None:
+    session.execute(
+        insert(registry_imports).values(
+            kind=kind,
+            path=path,
+            finished_at=now,
+            records=records,
+            created=len(outcome.created),
+            updated=len(outcome.updated),
+            unchanged=len(outcome.unchanged),
+            repairs=list(repairs),
+            notes=list(notes),
+        )
+    )
+
+
+def _check_unesco_id(session: Session, site: Site) -> None:
+    unesco_id = site.designation.unesco_id
+    if unesco_id is None:
+        return
+    holder = session.execute(
+        select(sites.c.id).where(sites.c.unesco_id == unesco_id, sites.c.id != site.id)
+    ).scalar_one_or_none()
+    if holder is not None:
+        raise ConflictError(
+            f"site '{site.id}' has UNESCO id {unesco_id}, which site '{holder}' already has"
+        )
+
+
+def _values(site: Site, fingerprint: str) -> dict:
+    d = site.designation
+    min_lon, min_lat, max_lon, max_lat = _bounds(site)
+    return {
+        "name": site.name,
+        "designation": d.kind.value,
+        "unesco_id": d.unesco_id,
+        "inscribed_year": d.inscribed_year,
+        "in_danger": d.in_danger,
+        "in_danger_since": d.in_danger_since,
+        "vulnerability": site.vulnerability,
+        "sensitive": site.sensitive,
+        "geometry_precision": site.provenance.geometry_precision.value,
+        "sources": dict(site.provenance.sources),
+        "core_wkb": shapely.to_wkb(site.core_zone),
+        "buffer_wkb": shapely.to_wkb(site.buffer_zone),
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+        "fingerprint": fingerprint,
+    }
+
+
+def _insert(session: Session, site: Site, fingerprint: str, now: datetime) -> None:
+    session.execute(
+        insert(sites).values(
+            id=site.id,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            geometry_since=now,
+            **_values(site, fingerprint),
+        )
+    )
+    _replace_children(session, site)
+
+
+def _update(session: Session, site: Site, fingerprint: str, version: int, now: datetime) -> None:
+    old = session.execute(select(sites).where(sites.c.id == site.id)).one()
+    geometry_changed = (old.core_wkb, old.buffer_wkb) != (
+        shapely.to_wkb(site.core_zone),
+        shapely.to_wkb(site.buffer_zone),
+    )
+    values = _values(site, fingerprint) | {"version": version + 1, "updated_at": now}
+    if geometry_changed:
+        session.execute(
+            insert(site_geometry_history).values(
+                site_id=site.id,
+                version=old.version,
+                geometry_precision=old.geometry_precision,
+                geometry_source=(old.sources or {}).get("geometry"),
+                core_wkb=old.core_wkb,
+                buffer_wkb=old.buffer_wkb,
+                valid_from=old.geometry_since,
+                valid_until=now,
+            )
+        )
+        values["geometry_since"] = now
+    session.execute(update(sites).where(sites.c.id == site.id).values(**values))
+    _replace_children(session, site)
+
+
+def _replace_children(session: Session, site: Site) -> None:
+    session.execute(delete(site_names).where(site_names.c.site_id == site.id))
+    session.execute(delete(site_countries).where(site_countries.c.site_id == site.id))
+    if site.names:
+        session.execute(
+            insert(site_names),
+            [
+                {"site_id": site.id, "position": i, "name": n.name, "lang": n.lang}
+                for i, n in enumerate(site.names)
+            ],
+        )
+    if site.countries:
+        session.execute(
+            insert(site_countries), [{"site_id": site.id, "country": c} for c in site.countries]
+        )
+
+
+def _load(session: Session, rows: Sequence) -> list[StoredSite]:
+    ids = [row.id for row in rows]
+    names: dict[str, list[SiteName]] = {i: [] for i in ids}
+    countries: dict[str, list[str]] = {i: [] for i in ids}
+    if ids:
+        for r in session.execute(
+            select(site_names).where(site_names.c.site_id.in_(ids)).order_by(site_names.c.position)
+        ):
+            names[r.site_id].append(SiteName(r.name, r.lang))
+        for r in session.execute(
+            select(site_countries)
+            .where(site_countries.c.site_id.in_(ids))
+            .order_by(site_countries.c.country)
+        ):
+            countries[r.site_id].append(r.country)
+    return [_stored(row, names[row.id], countries[row.id]) for row in rows]
+
+
+def _stored(row, names: list[SiteName], countries: list[str]) -> StoredSite:
+    site = Site(
+        id=row.id,
+        name=row.name,
+        core_zone=shapely.from_wkb(row.core_wkb),
+        buffer_zone=shapely.from_wkb(row.buffer_wkb),
+        designation=Designation(
+            DesignationKind(row.designation),
+            row.unesco_id,
+            row.inscribed_year,
+            bool(row.in_danger),
+            row.in_danger_since,
+        ),
+        provenance=Provenance(GeometryPrecision(row.geometry_precision), dict(row.sources or {})),
+        names=tuple(names),
+        countries=tuple(countries),
+        vulnerability=row.vulnerability,
+        sensitive=bool(row.sensitive),
+    )
+    return StoredSite(site, row.version, row.created_at, row.updated_at)
+
+
+def _fingerprint(site: Site) -> str:
+    d = site.designation
+    canonical = {
+        "name": site.name,
+        "names": [[n.name, n.lang] for n in site.names],
+        "countries": list(site.countries),
+        "designation": [
+            d.kind.value,
+            d.unesco_id,
+            d.inscribed_year,
+            d.in_danger,
+            d.in_danger_since,
+        ],
+        "vulnerability": site.vulnerability,
+        "sensitive": site.sensitive,
+        "precision": site.provenance.geometry_precision.value,
+        "sources": dict(sorted(site.provenance.sources.items())),
+        "core": shapely.to_wkb(site.core_zone, hex=True),
+        "buffer": shapely.to_wkb(site.buffer_zone, hex=True),
+    }
+    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _bounds(site: Site) -> tuple[float | None, ...]:
+    both = shapely.union(site.core_zone, site.buffer_zone)
+    if both.is_empty:
+        return (None, None, None, None)
+    return tuple(float(v) for v in both.bounds)
+
+
+def _conditions(query: SiteQuery) -> list:
+    conditions = []
+    if query.country:
+        conditions.append(
+            sites.c.id.in_(
+                select(site_countries.c.site_id).where(
+                    site_countries.c.country == query.country.upper()
+                )
+            )
+        )
+    if query.designation:
+        conditions.append(sites.c.designation == query.designation)
+    if query.in_danger is not None:
+        conditions.append(sites.c.in_danger.is_(query.in_danger))
+    if query.bbox is not None:
+        conditions.append(sites.c.min_lon.is_not(None))
+        conditions.append(_bbox_prefilter(query.bbox))
+    return conditions
+
+
+def _bbox_prefilter(bbox: tuple[float, float, float, float]):
+    min_lon, min_lat, max_lon, max_lat = bbox
+    lat_overlap = and_(sites.c.max_lat >= min_lat, sites.c.min_lat <= max_lat)
+    if min_lon <= max_lon:
+        lon_overlap = and_(sites.c.max_lon >= min_lon, sites.c.min_lon <= max_lon)
+    else:  # the box crosses the antimeridian: it is two boxes
+        lon_overlap = or_(sites.c.max_lon >= min_lon, sites.c.min_lon <= max_lon)
+    return and_(lat_overlap, lon_overlap)
+
+
+def _bbox_geometry(bbox: tuple[float, float, float, float]):
+    min_lon, min_lat, max_lon, max_lat = bbox
+    if min_lon <= max_lon:
+        return box(min_lon, min_lat, max_lon, max_lat)
+    return MultiPolygon(
+        [box(min_lon, min_lat, 180.0, max_lat), box(-180.0, min_lat, max_lon, max_lat)]
+    )
+
+
+def _intersects(row, window, sensitive_grid_deg: float | None) -> bool:
+    zones = shapely.union(shapely.from_wkb(row.core_wkb), shapely.from_wkb(row.buffer_wkb))
+    if row.sensitive and sensitive_grid_deg is not None:
+        zones = generalise(zones, sensitive_grid_deg)
+    return zones.intersects(window)

@@ -1,0 +1,156 @@
+"""Table definitions (SQLAlchemy Core). Alembic migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+__all__ = [
+    "metadata",
+    "registry_imports",
+    "scheduler_heartbeats",
+    "site_countries",
+    "site_geometry_history",
+    "site_names",
+    "sites",
+]
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite keeps no time zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the monitor stores aware UTC times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("designation", String(32), nullable=False),
+    Column("unesco_id", Integer, unique=True),
+    Column("inscribed_year", Integer),
+    Column("in_danger", Boolean, nullable=False, default=False),
+    Column("in_danger_since", Integer),
+    Column("vulnerability", Float, nullable=False),
+    Column("sensitive", Boolean, nullable=False, default=False),
+    Column("geometry_precision", String(32), nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("core_wkb", LargeBinary, nullable=False),
+    Column("buffer_wkb", LargeBinary, nullable=False),
+    # Bounds of core plus buffer, for a coarse bbox filter in SQL before the exact one.
+    Column("min_lon", Float),
+    Column("min_lat", Float),
+    Column("max_lon", Float),
+    Column("max_lat", Float),
+    Column("fingerprint", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("geometry_since", UTCDateTime, nullable=False),
+)
+
+site_names = Table(
+    "site_names",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "site_id",
+        String(64),
+        ForeignKey("sites.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("lang", String(35), nullable=False),
+)
+
+site_countries = Table(
+    "site_countries",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("country", String(2), primary_key=True, index=True),
+)
+
+site_geometry_history = Table(
+    "site_geometry_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "site_id",
+        String(64),
+        ForeignKey("sites.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("geometry_precision", String(32), nullable=False),
+    Column("geometry_source", Text),
+    Column("core_wkb", LargeBinary, nullable=False),
+    Column("buffer_wkb", LargeBinary, nullable=False),
+    Column("valid_from", UTCDateTime, nullable=False),
+    Column("valid_until", UTCDateTime, nullable=False),
+)
+
+registry_imports = Table(
+    "registry_imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("created", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("repairs", JSON, nullable=False),
+    Column("notes", JSON, nullable=False),
+)
+
+scheduler_heartbeats = Table(
+    "scheduler_heartbeats",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,75 @@
+"""The web edge: the Flask app factory, the JSON API and the dashboard pages.
+
+This package is the only place that imports Flask.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, g
+
+from heritage.cli import make_commands
+from heritage.config import settings_from_mapping
+from heritage.runtime import Runtime, build_runtime
+from heritage.store.session import sqlite_url
+
+__all__ = ["create_app", "get_runtime"]
+
+DATABASE_FILE = "heritage.sqlite3"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/heritage.toml, then HERITAGE_* env, then test_config.
+
+    ``test_config`` may also carry ``CLOCK``, a callable returning an aware UTC datetime.
+    """
+    app = Flask("heritage.web", instance_relative_config=True)
+    app.config.from_file("heritage.toml", load=tomllib.load, text=False, silent=True)
+    app.config.from_prefixed_env("HERITAGE")
+    if test_config:
+        app.config.update(test_config)
+    settings = settings_from_mapping(app.config)
+    database_url = settings.database_url or sqlite_url(Path(app.instance_path) / DATABASE_FILE)
+    clock = app.config.get("CLOCK") or _utc_now
+    runtime = build_runtime(settings, database_url, clock)
+    app.extensions["heritage"] = runtime
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    _configure_logging(app)
+
+    from heritage.web import api, dashboard, errors, security  # noqa: PLC0415 - after config
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(dashboard.bp)
+    errors.register(app)
+    security.register(app)
+    app.teardown_appcontext(_close_session)
+    for command in make_commands(runtime, app):
+        app.cli.add_command(command)
+    return app
+
+
+def get_runtime(app: Flask) -> Runtime:
+    return app.extensions["heritage"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # the CLI reports migrations itself
