@@ -56,7 +56,7 @@ class Problem:
             "source": self.source,
             "location": self.location,
             "field": self.field,
-            "value": _shorten(self.value) or None,
+            "value": self.value if _is_plain(self.value) else (_shorten(self.value) or None),
             "reason": self.reason,
         }
 
@@ -64,8 +64,15 @@ class Problem:
 def _shorten(value: object, limit: int = 80) -> str:
     if value is None:
         return ""
-    text = repr(value) if not isinstance(value, str) else repr(value)
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_plain(value: object) -> bool:
+    """Short scalars go into JSON details as they are; anything else as a shortened repr."""
+    if isinstance(value, str):
+        return len(value) <= 80
+    return isinstance(value, (bool, int, float)) or value is None
 
 
 class InvalidInputError(HeritageError, ValueError):

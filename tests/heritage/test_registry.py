@@ -1,0 +1,170 @@
+"""Site records become Sites only when every record is good; problems name file, feature, field."""
+
+import geometries as zoo
+import pytest
+from shapely.geometry import Point, box
+from site_files_zoo import write_geojson
+
+from heritage.domain import DesignationKind, GeometryPrecision
+from heritage.errors import InvalidInputError
+from heritage.registry import SiteRecord, build_sites
+from heritage.site_files import read_site_records
+
+GOOD = {"id": "palmyra", "name": "Site of Palmyra"}
+
+
+def _record(properties, geometry=zoo.PALMYRA_SQUARE, location="feature index 0"):
+    return SiteRecord("sites.geojson", location, properties, geometry)
+
+
+def _problems(records, settings):
+    with pytest.raises(InvalidInputError) as info:
+        build_sites(records, settings)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    "properties, geometry, field, words",
+    [
+        ({"name": "No id"}, zoo.PALMYRA_SQUARE, "id", "missing id"),
+        ({"id": "Palmyra Site", "name": "x"}, zoo.PALMYRA_SQUARE, "id", "slug"),
+        ({"id": "palmyra"}, zoo.PALMYRA_SQUARE, "name", "missing name"),
+        ({"id": "palmyra", "name": "  "}, zoo.PALMYRA_SQUARE, "name", "missing name"),
+        (GOOD, zoo.EMPTY, "geometry", "empty"),
+        (GOOD, None, "geometry", "empty"),
+        (GOOD, zoo.LINE, "geometry", "not LinearRing"),
+        (GOOD, zoo.POINT, "geometry", "needs area_ha or radius_m"),
+        (GOOD, zoo.OUT_OF_RANGE, "geometry", "out of range"),
+        (GOOD, zoo.SWAPPED_OUT_OF_RANGE, "geometry", "latitude and longitude look swapped"),
+        (GOOD, zoo.HUGE, "geometry", "limit of 10,000 km²"),
+        ({**GOOD, "countries": "Syria"}, zoo.PALMYRA_SQUARE, "countries", "ISO 3166-1"),
+        ({**GOOD, "designation": "unesco"}, zoo.PALMYRA_SQUARE, "designation", "must be one of"),
+        ({**GOOD, "vulnerability": "high"}, zoo.PALMYRA_SQUARE, "vulnerability", "number"),
+        ({**GOOD, "vulnerability": -1}, zoo.PALMYRA_SQUARE, "vulnerability", "between"),
+        ({**GOOD, "sensitive": "perhaps"}, zoo.PALMYRA_SQUARE, "sensitive", "true or false"),
+        (
+            {**GOOD, "geometry_precision": "exact"},
+            zoo.PALMYRA_SQUARE,
+            "geometry_precision",
+            "one of",
+        ),
+        ({**GOOD, "inscribed_year": 1980.5}, zoo.PALMYRA_SQUARE, "inscribed_year", "whole number"),
+        ({**GOOD, "names": [{"lang": "ar"}]}, zoo.PALMYRA_SQUARE, "names", "non-empty"),
+        ({**GOOD, "names": [{"name": "x", "lang": "?!"}]}, zoo.PALMYRA_SQUARE, "names", "BCP 47"),
+        ({**GOOD, "area_ha": 0}, zoo.POINT, "area_ha", "greater than"),
+        ({**GOOD, "zone": "outer"}, zoo.PALMYRA_SQUARE, "zone", "'core' or 'buffer'"),
+    ],
+)
+def test_bad_record_is_refused_naming_the_field(settings, properties, geometry, field, words):
+    (problem,) = _problems([_record(properties, geometry)], settings)
+    assert (problem.source, problem.location, problem.field) == (
+        "sites.geojson",
+        "feature index 0",
+        field,
+    )
+    assert words in problem.reason
+    assert words in str(InvalidInputError([problem])) or words in problem.reason
+
+
+def test_all_problems_of_a_file_are_reported_together(settings):
+    records = [
+        _record({"name": "no id"}, location="feature index 0"),
+        _record({"id": "b"}, location="feature index 1"),
+        _record({"id": "c", "name": "C"}, zoo.SWAPPED_OUT_OF_RANGE, location="feature index 2"),
+    ]
+    problems = _problems(records, settings)
+    assert [p.location for p in problems] == [
+        "feature index 0",
+        "feature index 1",
+        "feature index 2",
+    ]
+
+
+def test_duplicate_ids_name_both_places(settings):
+    records = [_record(GOOD, location="feature index 0"), _record(GOOD, location="feature index 4")]
+    (problem,) = _problems(records, settings)
+    assert problem.location == "feature index 4"
+    assert "duplicate id" in problem.reason and "feature index 0" in problem.reason
+
+
+def test_swapped_coordinates_in_a_file_are_reported_with_file_feature_and_value(tmp_path, settings):
+    path = write_geojson(tmp_path / "swapped.geojson", [(GOOD, zoo.SWAPPED_OUT_OF_RANGE)])
+    with pytest.raises(InvalidInputError) as info:
+        build_sites(read_site_records(path), settings)
+    message = str(info.value)
+    assert message.startswith("swapped.geojson, feature index 0, field 'geometry'")
+    assert "swapped" in message and "138.2" in message
+
+
+def test_invalid_polygon_is_repaired_and_listed_in_the_report(settings):
+    (site,), report = build_sites([_record(GOOD, zoo.BOW_TIE)], settings)
+    assert site.core_zone.is_valid
+    assert len(report.repairs) == 1
+    assert report.repairs[0].startswith("sites.geojson, feature index 0: repaired invalid polygon")
+
+
+def test_antimeridian_polygon_is_split_and_reported(settings):
+    record = _record({"id": "taveuni", "name": "Taveuni"}, zoo.ACROSS_ANTIMERIDIAN)
+    (site,), report = build_sites([record], settings)
+    assert len(site.core_zone.geoms) == 2
+    assert site.core_zone.contains(Point(179.95, -16.75))
+    assert any("antimeridian" in r for r in report.repairs)
+    assert site.buffer_zone.is_valid and not site.buffer_zone.is_empty
+
+
+def test_too_many_vertices_is_refused(settings):
+    (problem,) = _problems([_record(GOOD, zoo.many_vertices(100_100))], settings)
+    assert "more than the limit of 100,000" in problem.reason
+
+
+def test_defaults_fill_what_a_record_leaves_out(settings):
+    (site,), _ = build_sites([_record(GOOD)], settings)
+    assert site.vulnerability == 1.0 and site.sensitive is False
+    assert site.designation.kind is DesignationKind.NATIONAL
+    assert site.provenance.geometry_precision is GeometryPrecision.DIGITISED
+    outer = site.buffer_zone.union(site.core_zone)
+    assert outer.contains(box(38.265, 34.545, 38.280, 34.555))
+
+
+def test_explicit_buffer_zone_feature_is_used_without_the_core(settings):
+    core = _record(GOOD)
+    buffer = _record(
+        {"id": "palmyra", "zone": "buffer"}, box(38.2, 34.5, 38.35, 34.6), "feature index 1"
+    )
+    (site,), _ = build_sites([core, buffer], settings)
+    assert site.buffer_zone.contains(Point(38.21, 34.51))
+    assert not site.buffer_zone.contains(Point(38.27, 34.55))  # the core is not in the ring
+
+
+def test_buffer_without_core_is_refused(settings):
+    buffer = _record({"id": "lost", "zone": "buffer"}, box(38.2, 34.5, 38.35, 34.6))
+    (problem,) = _problems([buffer], settings)
+    assert "no core zone" in problem.reason
+
+
+def test_names_and_sources_in_flat_and_nested_forms_agree(settings):
+    nested = _record(
+        {
+            **GOOD,
+            "names": [{"name": "تدمر", "lang": "ar"}, {"name": "Tadmur", "lang": "ar-Latn"}],
+            "sources": {"geometry": "drawn", "names": "GeoNames"},
+        }
+    )
+    flat = _record(
+        {
+            **GOOD,
+            "names": "تدمر@ar; Tadmur@ar-Latn",
+            "source_geometry": "drawn",
+            "source_names": "GeoNames",
+        }
+    )
+    (a,), _ = build_sites([nested], settings)
+    (b,), _ = build_sites([flat], settings)
+    assert a.names == b.names and dict(a.provenance.sources) == dict(b.provenance.sources)
+
+
+def test_unlocated_listing_is_kept_with_empty_zones(settings):
+    record = _record({**GOOD, "geometry_precision": "unlocated"}, None)
+    (site,), report = build_sites([record], settings)
+    assert site.core_zone.is_empty and site.buffer_zone.is_empty
+    assert "unlocated" in report.notes[0]
