@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint fmt seed clean
+.PHONY: help install install-dev run test lint fmt seed bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ lint: install-dev ## Ruff and the import layer contracts
 fmt: install-dev ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install-dev ## Benchmarks (numbers for issue notes; needs ../shared/data)
+	PYTHONPATH=. $(BIN)/python bench/bench_registry_import.py
 
 clean: ## Remove .venv, node_modules and caches (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
