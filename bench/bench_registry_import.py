@@ -44,7 +44,7 @@ def _fresh_import(path: Path, step) -> float:
 
 def main() -> int:
     if not WHC.is_file():
-        print(f"skipped: {WHC} is not there", file=sys.stderr)  # noqa: T201
+        print(f"skipped: {WHC} is not there", file=sys.stderr)
         return 0
     settings = Settings()
     stages = {
@@ -57,7 +57,7 @@ def main() -> int:
     for name, action in stages.items():
         times = [_time(action) for _ in range(RUNS)]
         print(
-            f"{name:<34} median {statistics.median(times):6.2f} s  (runs: "  # noqa: T201
+            f"{name:<34} median {statistics.median(times):6.2f} s  (runs: "
             + ", ".join(f"{t:.2f}" for t in times)
             + ")"
         )

@@ -11,10 +11,10 @@ from heritage.site_files import read_site_records
 
 REPO = Path(__file__).resolve().parents[1]
 REQUIRED_IDS = (
-    "palmyra aleppo damascus bosra crac-des-chevaliers northern-syria-villages hatra ashur samarra "
-    "erbil-citadel babylon nimrud sanaa shibam zabid leptis-magna sabratha cyrene ghadames timbuktu "
-    "djenne askia kyiv-saint-sophia lviv odesa hebron bethlehem baalbek byblos tyre anjar bamiyan "
-    "jam meroe petra"
+    "palmyra aleppo damascus bosra crac-des-chevaliers northern-syria-villages hatra ashur "
+    "samarra erbil-citadel babylon nimrud sanaa shibam zabid leptis-magna sabratha cyrene "
+    "ghadames timbuktu djenne askia kyiv-saint-sophia lviv odesa hebron bethlehem baalbek "
+    "byblos tyre anjar bamiyan jam meroe petra"
 ).split()
 
 

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 from site_files_zoo import write_csv
 
 from heritage import pipeline
@@ -104,7 +104,7 @@ def test_list_import_keeps_shipped_ids_and_better_geometry(session, settings, cl
                 "vulnerability": 1.5,
                 "geometry_precision": "digitised",
                 "names": "تدمر@ar",
-                "wkt": "POLYGON ((38.26 34.54, 38.28 34.54, 38.28 34.56, 38.26 34.56, 38.26 34.54))",
+                "wkt": box(38.26, 34.54, 38.28, 34.56).wkt,
             }
         ],
     )
