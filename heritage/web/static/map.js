@@ -40,6 +40,12 @@
       style: (f) => ({ color: colour(f.properties), weight: 2, fillOpacity: 0.35 }),
       onEachFeature: (f, layer) => layer.bindPopup(popup(f.properties)),
     }).addTo(map);
+    // Zones are too small to see below city zoom; a marker at each site keeps them findable.
+    cores.eachLayer((layer) => {
+      const p = layer.feature.properties;
+      L.circleMarker(layer.getBounds().getCenter(), { radius: 5, color: colour(p), weight: 2, fillOpacity: 0.8 })
+        .bindPopup(popup(p)).addTo(map);
+    });
     if (cores.getBounds().isValid()) { map.fitBounds(cores.getBounds(), { maxZoom: 6 }); }
   });
 })();
