@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from heritage import pipeline
 from heritage.errors import ConflictError, InvalidInputError, NotFoundError
+from heritage.runtime import build_runtime
 from heritage.store import sites as site_store
+from heritage.store.session import migrate
 from heritage.store.tables import registry_imports, site_geometry_history
 
 PALMYRA = {
@@ -211,3 +213,12 @@ def test_vulnerability_and_sensitive_round_trip(session, settings, clock, tmp_pa
     site = site_store.get_site(session, "bosra").site
     assert dataclasses.astuple(site.designation)[1] == 22
     assert site.vulnerability == pytest.approx(1.4) and site.sensitive is True
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path, settings, clock):
+    rt = build_runtime(settings, f"sqlite:///{tmp_path / 'wal.sqlite3'}", clock)
+    migrate(rt.engine)
+    with rt.engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+    rt.engine.dispose()
+    assert mode == "wal"

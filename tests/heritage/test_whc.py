@@ -118,3 +118,12 @@ def test_list_import_keeps_shipped_ids_and_better_geometry(session, settings, cl
     assert palmyra.designation.in_danger_since == 2013
     again = pipeline.import_whc_list(session, listing, settings, now=clock())
     assert again.updated == [] and again.created == []
+
+
+def test_excel_export_reads_like_the_csv(tmp_path, settings):
+    import pandas as pd
+
+    path = tmp_path / "whc-sites-2023.xlsx"
+    pd.DataFrame([ROW]).to_excel(path, index=False)
+    (site,), _ = _sites(path, settings)
+    assert site.designation.unesco_id == 23 and site.countries == ("SY",)
