@@ -28,8 +28,9 @@ class GeometryPrecision(StrEnum):
     UNLOCATED = "unlocated"  # listed without any location (empty zones; never matched)
 
     @property
-    def is_approximate(self) -> bool:
-        return self.value.startswith("approximate") or self is GeometryPrecision.UNLOCATED
+    def rank(self) -> int:
+        """0 for the most exact kind; a larger number is less exact."""
+        return list(GeometryPrecision).index(self)
 
 
 class DesignationKind(StrEnum):

@@ -186,7 +186,6 @@ def _core_zone(record, settings, problems, report):
             "(empty zones, never matched to events)"
         )
         return MultiPolygon(), GeometryPrecision.UNLOCATED
-    zone = _zone(record, settings, problems, report)
     precision = GeometryPrecision.DIGITISED
     if declared:
         try:
@@ -194,7 +193,10 @@ def _core_zone(record, settings, problems, report):
         except ValueError:
             allowed = ", ".join(p.value for p in GeometryPrecision)
             problems.add(record, "geometry_precision", declared, f"must be one of {allowed}")
-    return zone, precision
+    # A polygon that says it is the circle of a declared area (as `sites export` writes it) is
+    # held to the same rule as the point and area it came from.
+    declared_area = precision is GeometryPrecision.APPROXIMATE_AREA_CIRCLE
+    return _zone(record, settings, problems, report, declared_area=declared_area), precision
 
 
 def _circle(record, lon_lat, settings, problems, report):
@@ -237,29 +239,40 @@ def _circle(record, lon_lat, settings, problems, report):
             f"{record.source}, {record.location}: no declared area; core zone is a circle of "
             f"radius {radius_m:,.0f} m (approximate-radius-circle)"
         )
-    if checked.area_km2 > settings.max_zone_area_km2:
-        report.notes.append(
-            f"{record.source}, {record.location}: declared area is {checked.area_km2:,.0f} km², "
-            "above the limit for drawn zones; kept as an approximate circle"
-        )
+    _note_large_declared_area(record, checked.area_km2, settings, report)
     return checked.zone, precision
 
 
-def _zone(record, settings, problems, report):
+def _zone(record, settings, problems, report, *, declared_area: bool = False):
     try:
         checked = check_zone(
             record.geometry,
-            max_area_km2=settings.max_zone_area_km2,
+            max_area_km2=math.inf if declared_area else settings.max_zone_area_km2,
             max_vertices=settings.max_zone_vertices,
         )
     except GeometryProblem as exc:
         problems.add(record, "geometry", exc.value, exc.reason)
         return None
     report.repairs.extend(f"{record.source}, {record.location}: {r}" for r in checked.repairs)
+    _note_large_declared_area(record, checked.area_km2, settings, report)
     return checked.zone
 
 
+def _note_large_declared_area(record, area_km2, settings, report) -> None:
+    if area_km2 > settings.max_zone_area_km2:
+        report.notes.append(
+            f"{record.source}, {record.location}: declared area is {area_km2:,.0f} km², "
+            "above the limit for drawn zones; kept as an approximate circle"
+        )
+
+
 def _designation(record, problems) -> Designation:
+    nested = record.properties.get("designation")
+    if isinstance(nested, Mapping):  # the shape the API and `sites export` write
+        flat = {k: v for k, v in nested.items() if k != "kind"} | {
+            "designation": nested.get("kind")
+        }
+        record = SiteRecord(record.source, record.location, {**record.properties, **flat}, None)
     unesco_id = _integer(record, "unesco_id", problems)
     kind_text = _text(record, "designation")
     kind = DesignationKind.WORLD_HERITAGE if unesco_id is not None else DesignationKind.NATIONAL

@@ -114,7 +114,12 @@ def _read_geojson(path: Path) -> Iterator[SiteRecord]:
         if "id" not in properties and feature.get("id") is not None:
             properties["id"] = feature["id"]
         geometry = _geojson_geometry(feature.get("geometry"), path, location)
+        buffer = properties.pop("buffer_zone", None)
         yield SiteRecord(path.name, location, properties, _reproject(geometry, transformer))
+        if isinstance(buffer, dict):  # the shape the API and `sites export` write
+            buffer_zone = _reproject(_geojson_geometry(buffer, path, location), transformer)
+            buffer_props = {"id": properties.get("id"), "zone": "buffer"}
+            yield SiteRecord(path.name, f"{location} (buffer_zone)", buffer_props, buffer_zone)
 
 
 def _geojson_geometry(raw: object, path: Path, location: str) -> BaseGeometry | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from heritage.domain import Site
+from heritage.domain import GeometryPrecision, Site
 from heritage.errors import InvalidInputError
 from heritage.registry import SiteRecord
 
@@ -56,13 +56,18 @@ def merge_whc_site(existing: Site, incoming: Site) -> Site:
     """Update a registered site with the list's facts, keeping what the registry knows better.
 
     The designation and countries come from the list. The zones come from the list only when
-    the registered ones are approximate too; a digitised or surveyed boundary is kept.
+    they are at least as exact as the registered ones: a digitised or surveyed boundary is kept,
+    and so is a curator's stated radius when the list gives no area either.
     """
     names = list(existing.names)
     names += [n for n in incoming.names if n not in names]
     sources = dict(existing.provenance.sources)
     sources["designation"] = incoming.provenance.sources.get("designation", "")
-    keep_zones = not existing.provenance.geometry_precision.is_approximate
+    ours, theirs = existing.provenance.geometry_precision, incoming.provenance.geometry_precision
+    # A radius circle from the list is the import's default radius, never better than ours.
+    keep_zones = (
+        theirs.rank > ours.rank or theirs is ours is GeometryPrecision.APPROXIMATE_RADIUS_CIRCLE
+    )
     if not keep_zones:
         sources["geometry"] = incoming.provenance.sources.get("geometry", "")
     provenance = dataclasses.replace(

@@ -128,10 +128,16 @@ def list_sites(
     With ``sensitive_grid_deg``, the bbox is tested against the generalised geometry of
     sensitive sites, so a bbox probe cannot reveal more than the published geometry does.
     """
-    statement = select(sites).where(*_conditions(query)).order_by(sites.c.id)
+    conditions = _conditions(query)
+    if query.bbox is not None:
+        coarse = _bbox_prefilter(query.bbox)
+        if sensitive_grid_deg is not None:  # published areas reach beyond the stored bounds
+            coarse = or_(sites.c.sensitive.is_(True), coarse)
+        conditions.append(coarse)
+    statement = select(sites).where(*conditions).order_by(sites.c.id)
     if query.bbox is None:
         total = session.execute(
-            select(func.count()).select_from(sites).where(*_conditions(query))
+            select(func.count()).select_from(sites).where(*conditions)
         ).scalar_one()
         rows = session.execute(statement.limit(limit).offset(offset)).all()
         return _load(session, rows), total
@@ -392,8 +398,7 @@ def _conditions(query: SiteQuery) -> list:
     if query.in_danger is not None:
         conditions.append(sites.c.in_danger.is_(query.in_danger))
     if query.bbox is not None:
-        conditions.append(sites.c.min_lon.is_not(None))
-        conditions.append(_bbox_prefilter(query.bbox))
+        conditions.append(sites.c.min_lon.is_not(None))  # unlocated sites are never in a bbox
     return conditions
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, request, url_for
@@ -20,6 +21,7 @@ __all__ = ["bp"]
 
 bp = Blueprint("api", __name__)
 
+_ALPHA2 = re.compile(r"[A-Za-z]{2}")
 _SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "limit", "offset"}
 GEOJSON = "application/geo+json"
 
@@ -162,7 +164,7 @@ def _bbox(raw: str | None):
 def _country(raw: str | None) -> str | None:
     if raw is None:
         return None
-    if len(raw) != 2 or not raw.isalpha():
+    if not _ALPHA2.fullmatch(raw):
         raise _bad("country", raw, "country must be an ISO 3166-1 alpha-2 code such as SY")
     return raw.upper()
 

@@ -13,6 +13,8 @@ __all__ = ["bp"]
 
 bp = Blueprint("dashboard", __name__)
 
+# Primary language subtags written right to left (Arabic, Persian, Pashto, Sorani, Hebrew, ...).
+_RTL_LANGUAGES = {"ar", "fa", "ps", "ckb", "he", "ur", "yi", "syr", "dv"}
 # Leaflet is installed from npm by `make` (package.json); it is never copied into the repo.
 _VENDOR = {"leaflet": Path(__file__).resolve().parents[2] / "node_modules" / "leaflet" / "dist"}
 
@@ -28,8 +30,25 @@ def index():
         sites=[item.site for item in stored],
         total=total,
         tile_url=get_runtime().settings.tile_url,
+        page_limit=get_runtime().settings.page_limit_max,
         has_leaflet=(_VENDOR["leaflet"] / "leaflet.js").is_file(),
     )
+
+
+@bp.app_template_filter("local_names")
+def local_names(site) -> list[dict]:
+    """A site's names in other scripts than Latin, each with its writing direction.
+
+    Language tags are case-insensitive (BCP 47), so 'ar-latn' is a transliteration too.
+    """
+    shown = []
+    for name in site.names:
+        subtags = name.lang.lower().split("-")
+        if "latn" in subtags or subtags[0] in ("en", "fr", "und"):
+            continue
+        direction = "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
+        shown.append({"name": name.name, "lang": name.lang, "dir": direction})
+    return shown
 
 
 @bp.get("/vendor/<package>/<path:filename>")

@@ -127,3 +127,33 @@ def test_excel_export_reads_like_the_csv(tmp_path, settings):
     pd.DataFrame([ROW]).to_excel(path, index=False)
     (site,), _ = _sites(path, settings)
     assert site.designation.unesco_id == 23 and site.countries == ("SY",)
+
+
+def test_list_without_an_area_keeps_the_curators_stated_radius(session, settings, clock, tmp_path):
+    shipped = write_csv(
+        tmp_path / "shipped.csv",
+        [
+            {
+                "id": "djenne",
+                "name": "Old Towns of Djenné",
+                "unesco_id": 116,
+                "lon": -4.5556,
+                "lat": 13.9061,
+                "radius_m": 3000,
+            },
+        ],
+    )
+    pipeline.import_site_files(session, shipped, settings, now=clock())
+    row = {
+        **ROW,
+        "id_no": 116,
+        "name_en": "Old Towns of Djenné",
+        "area_hectares": 0,
+        "Longitude": -4.5556,
+        "Latitude": 13.9061,
+        "iso_code": "ml",
+    }
+    pipeline.import_whc_list(session, write_csv(tmp_path / "whc.csv", [row]), settings, now=clock())
+    djenne = site_store.get_site(session, "djenne").site
+    assert djenne.core_zone.contains(Point(-4.5556 + 0.02, 13.9061))  # ~2.2 km east: inside 3 km
+    assert djenne.designation.in_danger_since == 2013

@@ -27,7 +27,18 @@
     }
     return box;
   }
-  fetch(el.dataset.sitesUrl).then((r) => r.json()).then((collection) => {
+  // The API pages its results; follow the 'next' links until every site is in.
+  async function allSites(url) {
+    const features = [];
+    while (url) {
+      const page = await (await fetch(url)).json();
+      features.push(...page.features);
+      const next = (page.links || []).find((l) => l.rel === "next");
+      url = next ? next.href : null;
+    }
+    return { type: "FeatureCollection", features: features };
+  }
+  allSites(el.dataset.sitesUrl).then((collection) => {
     const colour = (p) => (p.designation.in_danger ? "#c0392b" : "#2e86c1");
     const buffers = collection.features
       .filter((f) => f.properties.buffer_zone)
