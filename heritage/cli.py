@@ -29,6 +29,7 @@ __all__ = ["make_commands"]
 
 log = logging.getLogger(__name__)
 _NOTES_SHOWN = 20
+_SHIPPED_SITES = Path(__file__).resolve().parents[1] / "sites"
 
 
 def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
@@ -37,7 +38,7 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
     @click.command("init-db")
     def init_db() -> None:
         """Create or migrate the database (safe to run again)."""
-        before, after = _run(lambda: migrate(runtime.engine))
+        before, after = _run(migrate, runtime.engine)
         where = database_label(runtime.engine)
         if before == after:
             click.echo(f"database {where} is up to date (schema {after})")
@@ -49,19 +50,13 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         "--sites",
         "sites_path",
         type=click.Path(path_type=Path),
-        default=Path("sites"),
-        show_default=True,
-        help="Folder of the shipped site registry.",
+        default=_SHIPPED_SITES,
+        help="Folder of the site registry (default: the repository's sites/).",
     )
     def seed(sites_path: Path) -> None:
         """Load the shipped registry in sites/ (what `make run` does before serving)."""
         _print_import(
-            _import(
-                runtime,
-                lambda s: pipeline.import_site_files(
-                    s, sites_path, runtime.settings, now=runtime.clock()
-                ),
-            )
+            _in_session(runtime, pipeline.import_site_files, sites_path, now=runtime.clock())
         )
 
     @click.command("serve")
@@ -70,7 +65,7 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
     @click.option("--no-scheduler", is_flag=True, help="Serve only; run no scheduler process.")
     def serve(host: str, port: int, no_scheduler: bool) -> None:
         """Serve the dashboard and API, with the scheduler in a process of its own."""
-        _run(lambda: require_current_schema(runtime.engine))  # fail early without init-db
+        _run(require_current_schema, runtime.engine)  # fail early without init-db
         _serve(serve_app, host, port, with_scheduler=not no_scheduler)
 
     return [init_db, seed, serve, _sites_group(runtime), _scheduler_group(runtime)]
@@ -87,24 +82,14 @@ def _sites_group(runtime: Runtime) -> click.Group:
     def import_(path: Path, crs: str | None) -> None:
         """Import sites from a file or folder: GeoJSON, GeoPackage, Shapefile zip, KML/KMZ, CSV."""
         _print_import(
-            _import(
-                runtime,
-                lambda s: pipeline.import_site_files(
-                    s, path, runtime.settings, now=runtime.clock(), crs=crs
-                ),
-            )
+            _in_session(runtime, pipeline.import_site_files, path, now=runtime.clock(), crs=crs)
         )
 
     @group.command("import-whc")
     @click.argument("path", type=click.Path(path_type=Path))
     def import_whc(path: Path) -> None:
         """Import the UNESCO World Heritage List export (whc-sites-YYYY .xls/.xlsx/.csv)."""
-        _print_import(
-            _import(
-                runtime,
-                lambda s: pipeline.import_whc_list(s, path, runtime.settings, now=runtime.clock()),
-            )
-        )
+        _print_import(_in_session(runtime, pipeline.import_whc_list, path, now=runtime.clock()))
 
     @group.command("list")
     @click.option("--country", help="ISO 3166-1 alpha-2 code.")
@@ -190,7 +175,7 @@ def _scheduler_group(runtime: Runtime) -> click.Group:
         """Run the scheduler in this process until interrupted (one per deployment)."""
         from heritage.jobs import build_scheduler  # noqa: PLC0415 - only this command needs it
 
-        _run(lambda: require_current_schema(runtime.engine))
+        _run(require_current_schema, runtime.engine)
         scheduler = build_scheduler(runtime)
         click.echo("scheduler running; Ctrl-C stops it")
         try:
@@ -231,9 +216,10 @@ def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
                 child.kill()
 
 
-def _import(runtime: Runtime, step):
+def _in_session(runtime: Runtime, step, path: Path, **options):
+    """Run a pipeline step on a path in a session of its own; errors become CLI errors."""
     with _session(runtime) as session:
-        return step(session)
+        return step(session, path, runtime.settings, **options)
 
 
 @contextmanager
@@ -246,9 +232,10 @@ def _session(runtime: Runtime) -> Iterator[Session]:
         raise click.ClickException(str(exc)) from exc
 
 
-def _run(action):
+def _run(function, *args):
+    """Call ``function``; the monitor's own errors become clear CLI errors (exit 1)."""
     try:
-        return action()
+        return function(*args)
     except HeritageError as exc:
         raise click.ClickException(str(exc)) from exc
 
