@@ -214,14 +214,19 @@ def _csv_point(row, lon_col, lat_col, path, location) -> Point:
 
 
 def _read_with_gdal(path: Path) -> Iterator[SiteRecord]:
-    dataset = _gdal_path(path)
+    datasets = _gdal_datasets(path)
     try:
-        layers = [name for name, _ in pyogrio.list_layers(dataset)]
-        for layer in layers:
+        layers = [
+            (dataset, name, inner)
+            for dataset, inner in datasets
+            for name, _ in pyogrio.list_layers(dataset)
+        ]
+        for dataset, layer, inner in layers:
             frame = pyogrio.read_dataframe(dataset, layer=layer)
             if frame.crs is not None and not CRS.from_user_input(frame.crs).equals(_WGS84):
                 frame = frame.to_crs(_WGS84)
-            where = f"layer '{layer}', " if len(layers) > 1 else ""
+            where = f"{inner}, " if len(datasets) > 1 else ""
+            where += f"layer '{layer}', " if len(layers) > 1 else ""
             for index, row in enumerate(frame.to_dict("records")):
                 geometry = row.pop("geometry", None)
                 properties = {_key(k): v for k, v in row.items()}
@@ -230,16 +235,24 @@ def _read_with_gdal(path: Path) -> Iterator[SiteRecord]:
         raise InvalidInputError(f"cannot read the file: {exc}", source=str(path)) from exc
 
 
-def _gdal_path(path: Path) -> str:
-    """GDAL's name for the dataset; for a KMZ, the KML document inside it."""
-    if path.suffix.lower() == ".kmz":
-        with zipfile.ZipFile(path) as archive:
-            docs = [n for n in archive.namelist() if n.lower().endswith(".kml")]
-        if not docs:
-            raise InvalidInputError("the KMZ archive holds no .kml document", source=str(path))
-        inner = "doc.kml" if "doc.kml" in docs else docs[0]
-        return f"/vsizip/{path}/{inner}"
-    return str(path)
+def _gdal_datasets(path: Path) -> list[tuple[str, str]]:
+    """GDAL names of the datasets in a file, each with its name inside an archive.
+
+    A KMZ holds one KML document; a zip may hold several shapefiles, in sub-folders too.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".kmz", ".zip"):
+        return [(str(path), path.name)]
+    wanted, kind = (".kml", "KML document") if suffix == ".kmz" else (".shp", "shapefile")
+    with zipfile.ZipFile(path) as archive:
+        members = sorted(n for n in archive.namelist() if n.lower().endswith(wanted))
+    if not members:
+        raise InvalidInputError(
+            f"the {suffix[1:].upper()} archive holds no {kind}", source=str(path)
+        )
+    if suffix == ".kmz":
+        members = ["doc.kml"] if "doc.kml" in members else members[:1]
+    return [(f"/vsizip/{path}/{member}", member) for member in members]
 
 
 def _key(column: str) -> str:

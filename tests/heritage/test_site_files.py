@@ -186,3 +186,42 @@ def test_invalid_geojson_geometry_names_the_feature(tmp_path, settings):
     )
     text, problems = _problem_text(lambda: _import(path, settings))
     assert problems[0].location == "feature index 0" and problems[0].field == "geometry"
+
+
+def test_zip_with_shapefiles_in_a_subfolder_and_multi_layer_geopackage(tmp_path, settings):
+    import zipfile
+
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame([PALMYRA], geometry=[zoo.PALMYRA_SQUARE], crs="EPSG:4326")
+    (tmp_path / "shp").mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (RuntimeWarning, UserWarning))
+        frame.to_file(tmp_path / "shp" / "palmyra.shp")
+    archive_path = tmp_path / "registry.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for part in (tmp_path / "shp").iterdir():
+            archive.write(part, f"export/shapefiles/{part.name}")
+    (site,), _ = _import(archive_path, settings)
+    assert site.id == "palmyra"
+
+    gpkg = tmp_path / "layers.gpkg"
+    frame.to_file(gpkg, layer="syria")
+    gpd.GeoDataFrame([BOSRA], geometry=[box(36.47, 32.51, 36.49, 32.52)], crs="EPSG:4326").to_file(
+        gpkg, layer="more"
+    )
+    records = read_site_records(gpkg)
+    assert sorted(r.location for r in records) == [
+        "layer 'more', feature index 0",
+        "layer 'syria', feature index 0",
+    ]
+
+
+def test_zip_without_a_shapefile_says_so(tmp_path, settings):
+    import zipfile
+
+    path = tmp_path / "empty.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "nothing here")
+    with pytest.raises(InvalidInputError, match="empty.zip: the ZIP archive holds no shapefile"):
+        _import(path, settings)
