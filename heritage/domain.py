@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from shapely.geometry import MultiPolygon
 
 __all__ = [
+    "ConflictEvent",
+    "DatePrecision",
     "Designation",
     "DesignationKind",
+    "EventType",
+    "Fatalities",
     "GeometryPrecision",
     "Provenance",
+    "Rejection",
+    "Retraction",
     "Site",
     "SiteName",
 ]
@@ -82,3 +89,85 @@ class Site:
     countries: tuple[str, ...] = ()
     vulnerability: float = 1.0
     sensitive: bool = False
+
+
+class EventType(StrEnum):
+    """The monitor's event taxonomy (DESIGN.md); adapters map every source onto it."""
+
+    AIRSTRIKE = "airstrike"
+    SHELLING = "shelling"  # artillery, rockets, missiles
+    ARMED_CLASH = "armed_clash"  # battles, attacks
+    EXPLOSION = "explosion"  # IEDs, bombs
+    DESTRUCTION = "destruction"  # deliberate destruction, demolition, bulldozing, arson
+    LOOTING = "looting"  # theft, illegal excavation
+    OCCUPATION = "occupation"  # military use of a site
+    VIOLENCE_AGAINST_CIVILIANS = "violence_against_civilians"
+    UNREST = "unrest"  # protests, riots
+    OTHER = "other"
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Fatalities:
+    """Deaths reported for an event: a best estimate and a range; None where unknown."""
+
+    best: int | None = None
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class ConflictEvent:
+    """One conflict event from one source; (source, source_id) is its identity.
+
+    ``precision_m`` is the radius within which the true location lies. ``revision`` is the
+    source's own version marker (ACLED ``timestamp``, a UCDP release) when it has one.
+    """
+
+    source: str
+    source_id: str
+    date_start: date
+    date_end: date
+    date_precision: DatePrecision
+    lon: float
+    lat: float
+    precision_m: float
+    event_type: EventType
+    original_type: str
+    original_subtype: str = ""
+    place: str = ""
+    admin: tuple[str, ...] = ()
+    country: str = ""
+    actors: tuple[str, ...] = ()
+    fatalities: Fatalities = field(default_factory=Fatalities)
+    description: str = ""
+    url: str = ""
+    confidence: float = 1.0
+    revision: str = ""
+    location_precision: str = ""  # the source's own precision code, e.g. "where_prec 2"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that could not become an event: where it is, which column, and why."""
+
+    source_file: str
+    row: int
+    column: str | None
+    reason: str
+    raw: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """The source withdrew an event (an ACLED deletion, a UCDP candidate dropped)."""
+
+    source: str
+    source_id: str
+    revision: str = ""

@@ -97,7 +97,8 @@ def check_point(lon: object, lat: object) -> tuple[float, float]:
         raise GeometryProblem("longitude and latitude must be numbers", (lon, lat)) from None
     if not (math.isfinite(x) and math.isfinite(y)):
         raise GeometryProblem("longitude and latitude must be finite numbers", (lon, lat))
-    _check_ranges(np.array([[x, y]]))
+    if not (-180.0 <= x <= 180.0 and -90.0 <= y <= 90.0):  # the common case stays cheap
+        _check_ranges(np.array([[x, y]]))
     return x, y
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -18,16 +19,23 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 __all__ = [
+    "api_keys",
+    "event_revisions",
+    "events",
+    "ingests",
     "metadata",
+    "quarantine",
     "registry_imports",
     "scheduler_heartbeats",
     "site_countries",
     "site_geometry_history",
     "site_names",
     "sites",
+    "sources",
 ]
 
 
@@ -153,4 +161,124 @@ scheduler_heartbeats = Table(
     Column("pid", Integer, nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(64), nullable=False),
+    Column("source_id", String(128), nullable=False),
+    Column("revision", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("retracted", Boolean, nullable=False, default=False),
+    Column("date_start", Date, nullable=False, index=True),
+    Column("date_end", Date, nullable=False),
+    Column("date_precision", String(8), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("precision_m", Float, nullable=False),
+    Column("location_precision", String(64), nullable=False),
+    Column("event_type", String(32), nullable=False, index=True),
+    Column("original_type", Text, nullable=False),
+    Column("original_subtype", Text, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("admin", JSON, nullable=False),
+    Column("country", Text, nullable=False),
+    Column("actors", JSON, nullable=False),
+    Column("fatalities_best", Integer),
+    Column("fatalities_low", Integer),
+    Column("fatalities_high", Integer),
+    Column("description", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    # When the event last changed (new, revised, retracted): what incremental matching reads.
+    Column("changed_at", UTCDateTime, nullable=False, index=True),
+    UniqueConstraint("source", "source_id", name="uq_events_source_source_id"),
+)
+
+event_revisions = Table(
+    "event_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("version", Integer, nullable=False),
+    Column("revision", String(64), nullable=False),
+    Column("retracted", Boolean, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("valid_from", UTCDateTime, nullable=False),
+    Column("valid_until", UTCDateTime, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("location", Text, nullable=False, unique=True),
+    Column("format", String(32), nullable=False),
+    Column("last_attempt_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+    Column("last_counts", JSON),
+    Column("ingests", Integer, nullable=False, default=0),
+)
+
+ingests = Table(
+    "ingests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("file", Text, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("status", String(16), nullable=False),
+    Column("counts", JSON),
+    Column("error", Text),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "ingest_id",
+        Integer,
+        ForeignKey("ingests.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("file", Text, nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("column", Text),
+    Column("reason", Text, nullable=False),
+    Column("raw", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
 )

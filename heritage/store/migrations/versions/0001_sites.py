@@ -80,9 +80,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("site_id", "country", name=op.f("pk_site_countries")),
     )
     with op.batch_alter_table("site_countries", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_site_countries_country"), ["country"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_site_countries_country"), ["country"], unique=False)
 
     op.create_table(
         "site_geometry_history",
@@ -124,9 +122,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_site_names")),
     )
     with op.batch_alter_table("site_names", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_site_names_site_id"), ["site_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_site_names_site_id"), ["site_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -1,0 +1,207 @@
+"""Ingest event files into the event store: the step behind `reports ingest` and the API.
+
+Without ``strict``, each chunk of rows is one transaction: good rows are stored, bad ones go
+to the quarantine with file, row, column and reason, and an interrupted file can simply be
+ingested again. With ``strict``, the file is one transaction and any rejection undoes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from heritage.config import Settings
+from heritage.domain import ConflictEvent, Rejection, Retraction
+from heritage.errors import HeritageError, InvalidInputError, Problem
+from heritage.ingest.base import Item, parse_rows
+from heritage.ingest.reader import EventFile, json_rows, open_event_file
+from heritage.store import events as event_store
+from heritage.store import feeds
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["IngestResult", "ingest_event_file", "ingest_event_json", "ingest_location"]
+
+log = logging.getLogger(__name__)
+FIRST_REASONS = 10
+
+
+@dataclass
+class IngestResult:
+    location: str
+    format: str
+    file: str = ""
+    rows: int = 0
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retracted: int = 0
+    rejected: int = 0
+    unknown_retractions: int = 0
+    first_rejections: list[Rejection] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in asdict(self).items() if isinstance(v, int)}  # the numbers only
+
+
+def ingest_location(
+    session: Session, location: str, settings: Settings, *, now: datetime, **options
+) -> IngestResult:
+    """Ingest a file path or an http(s) URL (downloaded first, then read like a file)."""
+    if location.startswith(("http://", "https://")):
+        with _downloaded(location) as path:
+            return ingest_event_file(session, path, settings, now=now, location=location, **options)
+    return ingest_event_file(session, Path(location), settings, now=now, **options)
+
+
+def ingest_event_file(
+    session: Session,
+    path: Path,
+    settings: Settings,
+    *,
+    now: datetime,
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    source: str | None = None,
+    strict: bool = False,
+    location: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestResult:
+    """Ingest one event file; see the module docstring for the transaction rules."""
+    location = location or str(Path(path).resolve())
+    try:
+        event_file = open_event_file(path, fmt=fmt, mapping=mapping, source=source)
+    except InvalidInputError as exc:
+        _record_failure(session, location, fmt or "unknown", Path(path).name, str(exc), now)
+        raise
+    return _ingest(session, event_file, location, now=now, strict=strict, progress=progress)
+
+
+def ingest_event_json(
+    session: Session, data: object, *, source: str, now: datetime, strict: bool = True
+) -> IngestResult:
+    """Events posted to the API: one GeoJSON Feature or a FeatureCollection."""
+    from heritage.ingest.generic import GenericAdapter  # noqa: PLC0415
+
+    rows = json_rows(data, "request body")
+    event_file = EventFile("request body", GenericAdapter("geojson", source), iter([rows]))
+    return _ingest(session, event_file, f"api:{source}", now=now, strict=strict, progress=None)
+
+
+def _ingest(session, event_file: EventFile, location, *, now, strict, progress) -> IngestResult:
+    result = IngestResult(location, event_file.adapter.name, event_file.name)
+    try:
+        source_id, ingest_id = feeds.start_ingest(
+            session, location, result.format, event_file.name, now=now
+        )
+        candidate = _CandidateRelease() if result.format == "ucdp-candidate" else None
+        for chunk in event_file.chunks:
+            items = list(parse_rows(event_file.adapter, chunk, event_file.name))
+            _store_chunk(session, items, result, source_id, ingest_id, now=now, strict=strict)
+            if candidate is not None:
+                candidate.see(i for _, i in items if isinstance(i, ConflictEvent))
+            if not strict:
+                session.commit()
+            if progress is not None:
+                progress(len(chunk))
+        if candidate is not None and candidate.first is not None:
+            result.retracted += event_store.retract_missing(
+                session, "ucdp-candidate", candidate.ids, candidate.first, candidate.last, now=now
+            )
+        feeds.finish_ingest(session, source_id, ingest_id, result.counts(), now=now)
+        session.commit()
+    except BaseException as exc:
+        session.rollback()
+        if isinstance(exc, HeritageError | OSError):
+            _record_failure(session, location, result.format, event_file.name, str(exc), now)
+        raise
+    return result
+
+
+def _store_chunk(
+    session,
+    items: list[tuple[int, Item]],
+    result: IngestResult,
+    source_id,
+    ingest_id,
+    *,
+    now,
+    strict,
+):
+    events, retractions, rejections = [], [], []
+    first_row: dict[tuple[str, str], int] = {}
+    for number, item in items:
+        if isinstance(item, ConflictEvent):
+            key = (item.source, item.source_id)
+            if key in first_row:
+                reason = f"duplicate event id {item.source_id!r} (first at row {first_row[key]})"
+                rejections.append(Rejection(result.file, number, "id", reason))
+                continue
+            first_row[key] = number
+            events.append(item)
+        elif isinstance(item, Retraction):
+            retractions.append(item)
+        else:
+            rejections.append(item)
+    result.rows += len(items)
+    if strict and rejections:
+        raise InvalidInputError(
+            [Problem(r.source_file, f"row {r.row}", r.column, None, r.reason) for r in rejections]
+        )
+    saved = event_store.save_events(session, events, now=now)
+    withdrawn = event_store.retract_events(session, retractions, now=now)
+    feeds.quarantine_rows(session, source_id, ingest_id, rejections, now=now)
+    result.stored += saved.stored
+    result.updated += saved.updated
+    result.unchanged += saved.unchanged + withdrawn.unchanged
+    result.retracted += withdrawn.retracted
+    result.unknown_retractions += withdrawn.unknown_retractions
+    result.rejected += len(rejections)
+    room = FIRST_REASONS - len(result.first_rejections)
+    result.first_rejections.extend(rejections[: max(room, 0)])
+
+
+class _CandidateRelease:
+    """The ids and date range of a UCDP Candidate release, to find the events it dropped."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.first: date | None = None
+        self.last: date | None = None
+
+    def see(self, events) -> None:
+        for event in events:
+            self.ids.add(event.source_id)
+            self.first = min(self.first or event.date_start, event.date_start)
+            self.last = max(self.last or event.date_start, event.date_start)
+
+
+def _record_failure(session, location, fmt, file, error, now) -> None:
+    try:
+        feeds.record_failure(session, location, fmt, file, error, now=now)
+        session.commit()
+    except Exception:  # the failure being recorded matters more; log this one
+        session.rollback()
+        log.exception("could not record the failed ingest of %s", location)
+
+
+@contextmanager
+def _downloaded(url: str) -> Iterator[Path]:
+    name = Path(url.split("?")[0].rstrip("/")).name or "download"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response, path.open("wb") as out:  # noqa: S310
+                shutil.copyfileobj(response, out)
+        except OSError as exc:
+            raise InvalidInputError(f"cannot download: {exc}", source=url) from exc
+        yield path

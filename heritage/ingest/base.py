@@ -1,0 +1,158 @@
+"""What every adapter shares: the Adapter protocol, row errors and value parsers.
+
+Location precision becomes a radius in metres; each adapter documents its table, and the
+README collects them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from heritage.domain import ConflictEvent, Rejection, Retraction
+from heritage.geo import GeometryProblem, check_point
+
+__all__ = [
+    "Adapter",
+    "Item",
+    "ROW_PROBLEM",
+    "RowError",
+    "parse_rows",
+    "parse_date",
+    "parse_float",
+    "parse_int",
+    "parse_point",
+    "text",
+]
+
+Item = ConflictEvent | Retraction | Rejection
+# Readers mark a row they could not split or locate with (column, reason) under this key.
+ROW_PROBLEM = "__row_problem__"
+
+
+class RowError(ValueError):
+    """A row that cannot become an event, with the column at fault."""
+
+    def __init__(self, column: str | None, reason: str):
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+class Adapter(Protocol):
+    """One source format. ``parse_row`` turns one row into an event or a retraction."""
+
+    name: str  # the format name users pass to --format
+
+    def matches(self, columns: Sequence[str]) -> bool:
+        """Whether a header with these columns is this format."""
+        ...
+
+    def parse_row(self, row: Mapping[str, str]) -> ConflictEvent | Retraction:
+        """Raise RowError for a row that cannot be used."""
+        ...
+
+
+def parse_rows(
+    adapter: Adapter, rows: Iterable[tuple[int, Mapping[str, str]]], source_file: str
+) -> Iterator[tuple[int, Item]]:
+    """Each row, by number, as an event, a retraction or a rejection naming column and reason."""
+    for number, row in rows:
+        problem = row.get(ROW_PROBLEM)
+        if problem:
+            raw = {k: v for k, v in row.items() if k != ROW_PROBLEM}
+            yield number, Rejection(source_file, number, problem[0], problem[1], raw)
+            continue
+        try:
+            yield number, adapter.parse_row(row)
+        except RowError as exc:
+            yield number, Rejection(source_file, number, exc.column, exc.reason, dict(row))
+
+
+def text(row: Mapping[str, str], column: str) -> str:
+    value = row.get(column)
+    return "" if value is None else str(value).strip()
+
+
+def parse_float(row: Mapping[str, str], column: str, *, required: bool = True) -> float | None:
+    raw = text(row, column)
+    if not raw:
+        if required:
+            raise RowError(column, "missing value")
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RowError(column, f"not a number: {raw!r}") from None
+    if not math.isfinite(value):
+        raise RowError(column, f"not a finite number: {raw!r}")
+    return value
+
+
+def parse_int(row: Mapping[str, str], column: str, *, required: bool = False) -> int | None:
+    value = parse_float(row, column, required=required)
+    if value is None:
+        return None
+    if not value.is_integer() or value < 0:
+        raise RowError(column, f"not a whole number of at least 0: {text(row, column)!r}")
+    return int(value)
+
+
+def parse_point(row: Mapping[str, str], lon_column: str, lat_column: str) -> tuple[float, float]:
+    lon = parse_float(row, lon_column)
+    lat = parse_float(row, lat_column)
+    try:
+        return check_point(lon, lat)
+    except GeometryProblem as exc:
+        raise RowError(f"{lon_column}/{lat_column}", f"{exc.reason} (got {lon}, {lat})") from None
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_FORMATS = ("%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%Y%m%d", "%Y/%m/%d")
+
+
+def parse_date(row: Mapping[str, str], column: str, *, required: bool = True) -> date | None:
+    """ISO dates, ACLED's '14 August 2020' and '6-Jun-25', GDELT's 20240131.
+
+    Numeric day/month dates such as 02/05/2023 are refused unless the day is above 12: guessing
+    the order would put events a season off.
+    """
+    raw = text(row, column)
+    if not raw:
+        if required:
+            raise RowError(column, "missing date")
+        return None
+    iso = _ISO.match(raw)
+    if iso:
+        try:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            raise RowError(column, f"not a calendar date: {raw!r}") from None
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return _slashed_date(raw, column)
+
+
+def _slashed_date(raw: str, column: str) -> date:
+    match = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b", raw)
+    if not match:
+        raise RowError(column, f"unrecognised date: {raw!r}")
+    first, second, year = (int(g) for g in match.groups())
+    if first > 12 and second <= 12:
+        day, month = first, second
+    elif second > 12 and first <= 12:
+        day, month = second, first
+    elif first == second:
+        day = month = first
+    else:
+        raise RowError(column, f"ambiguous date (day/month or month/day?): {raw!r}; use ISO dates")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise RowError(column, f"not a calendar date: {raw!r}") from None
