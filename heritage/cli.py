@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from tqdm import tqdm
 
 from heritage import pipeline
 from heritage.errors import HeritageError
 from heritage.export import site_feature, sites_csv
+from heritage.ingest.generic import parse_mapping
+from heritage.ingest.reader import FORMATS
 from heritage.runtime import Runtime
+from heritage.store import feeds
 from heritage.store import sites as site_store
 from heritage.store.session import database_label, migrate, require_current_schema
 
@@ -68,7 +72,15 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         _run(require_current_schema, runtime.engine)  # fail early without init-db
         _serve(serve_app, host, port, with_scheduler=not no_scheduler)
 
-    return [init_db, seed, serve, _sites_group(runtime), _scheduler_group(runtime)]
+    return [
+        init_db,
+        seed,
+        serve,
+        _sites_group(runtime),
+        _reports_group(runtime),
+        _api_keys_group(runtime),
+        _scheduler_group(runtime),
+    ]
 
 
 def _sites_group(runtime: Runtime) -> click.Group:
@@ -165,6 +177,86 @@ def _sites_group(runtime: Runtime) -> click.Group:
     return group
 
 
+def _reports_group(runtime: Runtime) -> click.Group:
+    @click.group("reports")
+    def group() -> None:
+        """Conflict reports: structured event files and feeds."""
+
+    @group.command("ingest")
+    @click.argument("location")
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), help="Override the detected format."
+    )
+    @click.option("--map", "mapping", help="Generic CSV columns: field=Column,... (see README).")
+    @click.option("--source", help="Source name for generic CSV and GeoJSON (default: file name).")
+    @click.option("--strict", is_flag=True, help="Any rejected row fails the whole file.")
+    def ingest(location: str, fmt, mapping, source, strict: bool) -> None:
+        """Ingest an event file (ACLED, UCDP GED/Candidate, GDELT, GeoJSON, CSV) or its URL."""
+        try:
+            columns = parse_mapping(mapping) if mapping else None
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--map") from None
+        with _session(runtime) as session, _progress() as progress:
+            result = pipeline.ingest_location(
+                session,
+                location,
+                runtime.settings,
+                now=runtime.clock(),
+                fmt=fmt,
+                mapping=columns,
+                source=source,
+                strict=strict,
+                progress=progress,
+            )
+        _print_ingest(result)
+
+    @group.command("quarantine")
+    @click.option("--source", help="Only rows of this source (its path or URL as ingested).")
+    @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+    def show_quarantine(source: str | None, limit: int) -> None:
+        """Rejected rows, newest first: file, row, column and reason."""
+        with _session(runtime) as session:
+            rows, total = feeds.list_quarantine(session, source=source, limit=limit, offset=0)
+        for row in rows:
+            column = f", column {row.column}" if row.column else ""
+            click.echo(f"{row.file}, row {row.row}{column}: {row.reason}")
+        click.echo(f"{len(rows)} of {total} quarantined row(s)")
+
+    @group.command("sources")
+    def show_sources() -> None:
+        """Each source with its last good ingest, last error and counts."""
+        with _session(runtime) as session:
+            statuses = feeds.list_sources(session)
+        for s in statuses:
+            good = s.last_success_at.isoformat() if s.last_success_at else "never"
+            error = (
+                f"; last error {s.last_error_at.isoformat()}: {s.last_error}"
+                if s.last_error
+                else ""
+            )
+            quarantined = f"{s.quarantined} quarantined"
+            click.echo(f"{s.location} [{s.format}] last good ingest {good}; {quarantined}{error}")
+
+    return group
+
+
+def _api_keys_group(runtime: Runtime) -> click.Group:
+    @click.group("api-keys")
+    def group() -> None:
+        """API keys for trusted partners who post events."""
+
+    @group.command("create")
+    @click.argument("name")
+    def create(name: str) -> None:
+        """Create a key for NAME; the key is printed once, alone on the last line."""
+        with _session(runtime) as session:
+            key = pipeline.create_api_key(session, name, now=runtime.clock())
+        click.echo(f"API key for {name} (store it now; only its hash is kept):")
+        click.echo(key)
+
+    return group
+
+
 def _scheduler_group(runtime: Runtime) -> click.Group:
     @click.group("scheduler")
     def group() -> None:
@@ -238,6 +330,28 @@ def _run(function, *args):
         return function(*args)
     except HeritageError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@contextmanager
+def _progress() -> Iterator:
+    """A rows-per-second bar on a terminal; silent when output goes to a file or a pipe."""
+    with tqdm(unit=" rows", disable=None, file=sys.stderr, mininterval=0.5) as bar:
+        yield bar.update
+
+
+def _print_ingest(result: pipeline.IngestResult) -> None:
+    click.echo(
+        f"{result.location} [{result.format}]: {result.rows} row(s); {result.stored} stored, "
+        f"{result.updated} updated, {result.unchanged} unchanged, {result.retracted} retracted, "
+        f"{result.rejected} rejected"
+    )
+    if result.unknown_retractions:
+        click.echo(f"{result.unknown_retractions} retraction(s) named events never ingested")
+    for r in result.first_rejections:
+        column = f", column {r.column}" if r.column else ""
+        click.echo(f"rejected: {r.source_file}, row {r.row}{column}: {r.reason}")
+    if result.rejected > len(result.first_rejections):
+        click.echo("all rejected rows: flask --app app reports quarantine")
 
 
 def _print_import(result: pipeline.ImportResult) -> None:

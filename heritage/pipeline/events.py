@@ -8,6 +8,7 @@ ingested again. With ``strict``, the file is one transaction and any rejection u
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import tempfile
 import urllib.request
@@ -23,13 +24,19 @@ from heritage.domain import ConflictEvent, Rejection, Retraction
 from heritage.errors import HeritageError, InvalidInputError, Problem
 from heritage.ingest.base import Item, parse_rows
 from heritage.ingest.reader import EventFile, json_rows, open_event_file
+from heritage.store import api_keys, feeds
 from heritage.store import events as event_store
-from heritage.store import feeds
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["IngestResult", "ingest_event_file", "ingest_event_json", "ingest_location"]
+__all__ = [
+    "IngestResult",
+    "create_api_key",
+    "ingest_event_file",
+    "ingest_event_json",
+    "ingest_location",
+]
 
 log = logging.getLogger(__name__)
 FIRST_REASONS = 10
@@ -51,6 +58,14 @@ class IngestResult:
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if isinstance(v, int)}  # the numbers only
+
+
+def create_api_key(session: Session, name: str, *, now: datetime) -> str:
+    """A new random key for partner ``name``; only its hash is stored, so show it once."""
+    key = secrets.token_urlsafe(32)
+    api_keys.create_api_key(session, name, key, now=now)
+    session.commit()
+    return key
 
 
 def ingest_location(

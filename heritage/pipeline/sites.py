@@ -1,7 +1,6 @@
-"""The monitor's idempotent steps, shared by the CLI, the web app and the scheduler jobs.
+"""Registry steps: import site files and the World Heritage List, record heartbeats.
 
-Each step takes a session, the settings and the time (``now``), and owns one transaction:
-it either completes or leaves the database as it was.
+Each import is one transaction: it either completes or leaves the database as it was.
 """
 
 from __future__ import annotations
