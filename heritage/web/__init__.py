@@ -41,9 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     _configure_logging(app)
 
-    from heritage.web import api, dashboard, errors, security  # noqa: PLC0415 - after config
+    from heritage.web import api, dashboard, errors, events_api, security  # noqa: PLC0415
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(events_api.bp)
     app.register_blueprint(dashboard.bp)
     errors.register(app)
     security.register(app)

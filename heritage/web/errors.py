@@ -37,7 +37,10 @@ def _respond(status: int, code: str, message: str, details: object = None):
 def _heritage_error(exc: HeritageError):
     if exc.http_status >= 500:
         log.error("%s on %s: %s", exc.code, request.path, exc)
-    return _respond(exc.http_status, exc.code, exc.message, exc.details)
+    body, status = _respond(exc.http_status, exc.code, exc.message, exc.details)
+    if status == 401:  # RFC 6750: say which scheme to use
+        return body, status, {"WWW-Authenticate": 'Bearer realm="heritage-risk-monitor"'}
+    return body, status
 
 
 def _http_error(exc: HTTPException):

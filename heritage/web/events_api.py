@@ -1,0 +1,215 @@
+"""Events, sources and the quarantine under /api/v1; trusted partners post events with a key."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, jsonify, request, url_for
+
+from heritage import pipeline
+from heritage.domain import EventType
+from heritage.errors import HeritageError, InvalidInputError
+from heritage.store import api_keys, feeds
+from heritage.store import events as event_store
+from heritage.web import params
+from heritage.web.api import geojson_response
+from heritage.web.db import get_runtime, get_session
+from heritage.web.params import GEOJSON
+
+__all__ = ["bp"]
+
+bp = Blueprint("events_api", __name__)
+
+_EVENT_FILTERS = {
+    "bbox",
+    "since",
+    "until",
+    "type",
+    "source",
+    "include_retracted",
+    "limit",
+    "offset",
+}
+
+
+class UnauthorizedError(HeritageError):
+    code = "unauthorized"
+    http_status = 401
+
+
+@bp.get("/api/v1/events")
+def list_events():
+    """Events as a GeoJSON FeatureCollection, newest first, filtered and paged."""
+    args = params.known_args(_EVENT_FILTERS)
+    query = event_store.EventQuery(
+        bbox=params.bbox(args.get("bbox")),
+        since=params.day(args, "since"),
+        until=params.day(args, "until"),
+        event_type=params.choice(args, "type", [t.value for t in EventType]),
+        source=args.get("source"),
+        include_retracted=bool(params.boolean(args, "include_retracted")),
+    )
+    limit, offset = params.page(args, get_runtime().settings)
+    stored, total = event_store.list_events(get_session(), query, limit=limit, offset=offset)
+    features = [_feature(item) for item in stored]
+    return geojson_response(
+        {
+            "type": "FeatureCollection",
+            "numberMatched": total,
+            "numberReturned": len(features),
+            "timeStamp": get_runtime().clock().isoformat(),
+            "links": params.page_links("events_api.list_events", args, limit, offset, total),
+            "features": features,
+        }
+    )
+
+
+@bp.get("/api/v1/events/<path:ref>")
+def get_event(ref: str):
+    """One event ('source:source_id') with every earlier version of it."""
+    stored, history = event_store.get_event(get_session(), ref)
+    feature = _feature(stored)
+    feature["properties"]["history"] = [
+        {
+            "version": h.version,
+            "revision": h.revision,
+            "retracted": h.retracted,
+            "valid_from": h.valid_from.isoformat(),
+            "valid_until": h.valid_until.isoformat() if h.valid_until else None,
+            "data": h.data,
+        }
+        for h in history
+    ]
+    return geojson_response(feature)
+
+
+@bp.post("/api/v1/events")
+def post_events():
+    """One GeoJSON Feature or a FeatureCollection from a partner holding an API key."""
+    partner = _partner()
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidInputError(
+            "the body must be GeoJSON (a Feature or a FeatureCollection)", source="request body"
+        )
+    result = pipeline.ingest_event_json(
+        get_session(), data, source=partner, now=get_runtime().clock()
+    )
+    status = 201 if result.stored else 200
+    return jsonify({"source": partner, **result.counts()}), status
+
+
+@bp.get("/api/v1/sources")
+def list_sources():
+    """Each source with its last good ingest, last error and counts: silence or a broken feed?"""
+    params.known_args(set())
+    return jsonify(
+        {
+            "sources": [
+                {
+                    "location": s.location,
+                    "format": s.format,
+                    "ingests": s.ingests,
+                    "last_attempt_at": _iso(s.last_attempt_at),
+                    "last_success_at": _iso(s.last_success_at),
+                    "last_error": s.last_error,
+                    "last_error_at": _iso(s.last_error_at),
+                    "last_counts": s.last_counts,
+                    "quarantined": s.quarantined,
+                }
+                for s in feeds.list_sources(get_session())
+            ]
+        }
+    )
+
+
+@bp.get("/api/v1/quarantine")
+def list_quarantine():
+    """Rows that could not become events, newest first, with file, row, column and reason."""
+    args = params.known_args({"source", "limit", "offset"})
+    limit, offset = params.page(args, get_runtime().settings)
+    rows, total = feeds.list_quarantine(
+        get_session(), source=args.get("source"), limit=limit, offset=offset
+    )
+    return jsonify(
+        {
+            "numberMatched": total,
+            "numberReturned": len(rows),
+            "links": params.page_links("events_api.list_quarantine", args, limit, offset, total),
+            "rows": [
+                {
+                    "id": r.id,
+                    "source": r.source,
+                    "file": r.file,
+                    "row": r.row,
+                    "column": r.column,
+                    "reason": r.reason,
+                    "raw": r.raw,
+                    "created_at": r.created_at.isoformat(),
+                }
+                for r in rows
+            ],
+        }
+    )
+
+
+def _partner() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if not hmac.compare_digest(scheme.lower(), "bearer") or not key.strip():
+        raise UnauthorizedError(
+            "send an API key as 'Authorization: Bearer KEY' (flask --app app api-keys create NAME)"
+        )
+    name = api_keys.find_api_key(get_session(), key.strip())
+    if name is None:
+        raise UnauthorizedError("unknown or revoked API key")
+    return name
+
+
+def _feature(item: event_store.StoredEvent) -> dict:
+    e = item.event
+    return {
+        "type": "Feature",
+        "id": item.ref,
+        "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
+        "properties": {
+            "id": item.ref,
+            "source": e.source,
+            "source_id": e.source_id,
+            "date_start": e.date_start.isoformat(),
+            "date_end": e.date_end.isoformat(),
+            "date_precision": e.date_precision.value,
+            "event_type": e.event_type.value,
+            "original_type": e.original_type,
+            "original_subtype": e.original_subtype,
+            "place": e.place,
+            "admin": list(e.admin),
+            "country": e.country,
+            "actors": list(e.actors),
+            "fatalities": {
+                "best": e.fatalities.best,
+                "low": e.fatalities.low,
+                "high": e.fatalities.high,
+            },
+            "description": e.description,
+            "url": e.url,
+            "confidence": e.confidence,
+            "precision_m": e.precision_m,
+            "location_precision": e.location_precision,
+            "revision": e.revision,
+            "version": item.version,
+            "retracted": item.retracted,
+            "changed_at": item.changed_at.isoformat(),
+            "links": [
+                {
+                    "rel": "self",
+                    "type": GEOJSON,
+                    "href": url_for("events_api.get_event", ref=item.ref, _external=True),
+                }
+            ],
+        },
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
