@@ -117,11 +117,10 @@ def _is_json(path: Path) -> bool:
 
 
 def _table_rows(path: Path, fmt: str | None) -> tuple[list[str], Iterator[Row]]:
-    handle = _open_text(path)
     try:
-        first = handle.readline()
+        with _open_text(path) as handle:
+            first = handle.readline()
     except (OSError, UnicodeDecodeError, EOFError) as exc:
-        handle.close()
         raise InvalidInputError(f"cannot read the file: {exc}", source=str(path)) from exc
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     fields = next(csv.reader([first], delimiter=delimiter), [])
@@ -129,16 +128,23 @@ def _table_rows(path: Path, fmt: str | None) -> tuple[list[str], Iterator[Row]]:
         fmt is None and len(fields) == len(GDELT_COLUMNS) and fields[0].isdigit()
     )
     columns = list(GDELT_COLUMNS) if headerless else [f.strip() for f in fields]
-    return columns, _csv_rows(path, handle, first if headerless else "", columns, delimiter)
+    return columns, _csv_rows(path, columns, delimiter, skip_header=not headerless)
 
 
-def _csv_rows(path, handle, pending: str, columns: list[str], delimiter: str) -> Iterator[Row]:
-    """Rows as dicts; a row with the wrong number of fields comes back marked, not dropped."""
-    with handle:
-        lines = _prepend(pending, handle)
-        reader = csv.reader(lines, delimiter=delimiter)
-        number = 1 if not pending else 0
-        try:
+def _csv_rows(
+    path: Path, columns: list[str], delimiter: str, *, skip_header: bool
+) -> Iterator[Row]:
+    """Rows as dicts; a row with the wrong number of fields comes back marked, not dropped.
+
+    Rows count from 1 as a spreadsheet shows them: with a header, the first data row is row 2.
+    """
+    number = 0
+    try:
+        with _open_text(path) as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            if skip_header:
+                next(reader, None)
+                number = 1
             for fields in reader:
                 number += 1
                 if not fields:
@@ -148,16 +154,10 @@ def _csv_rows(path, handle, pending: str, columns: list[str], delimiter: str) ->
                     yield number, {ROW_PROBLEM: (None, reason), "fields": fields}
                     continue
                 yield number, dict(zip(columns, fields, strict=True))
-        except (csv.Error, UnicodeDecodeError, OSError, EOFError) as exc:
-            raise InvalidInputError(
-                f"cannot read the file after row {number}: {exc}", source=str(path)
-            ) from exc
-
-
-def _prepend(first: str, handle) -> Iterator[str]:
-    if first:
-        yield first
-    yield from handle
+    except (csv.Error, UnicodeDecodeError, OSError, EOFError) as exc:
+        raise InvalidInputError(
+            f"cannot read the file after row {number}: {exc}", source=str(path)
+        ) from exc
 
 
 def _json_kind(path: Path) -> str:
