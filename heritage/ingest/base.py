@@ -74,6 +74,8 @@ def parse_rows(
 
 def text(row: Mapping[str, str], column: str) -> str:
     value = row.get(column)
+    if value.__class__ is str:  # the hot path: every CSV value
+        return value.strip()
     return "" if value is None else str(value).strip()
 
 
@@ -93,6 +95,9 @@ def parse_float(row: Mapping[str, str], column: str, *, required: bool = True) -
 
 
 def parse_int(row: Mapping[str, str], column: str, *, required: bool = False) -> int | None:
+    raw = text(row, column)
+    if raw.isdigit():  # the common case, without the float round trip
+        return int(raw)
     value = parse_float(row, column, required=required)
     if value is None:
         return None
@@ -125,6 +130,11 @@ def parse_date(row: Mapping[str, str], column: str, *, required: bool = True) ->
         if required:
             raise RowError(column, "missing date")
         return None
+    if len(raw) == 10 and raw[4] == "-":
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass  # fall through to the detailed checks below
     iso = _ISO.match(raw)
     if iso:
         try:
