@@ -1,5 +1,6 @@
 """The README documents every setting, CLI command and route that exists."""
 
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -47,6 +48,6 @@ def test_every_route_is_documented(app):
     rules = {
         r.rule for r in app.url_map.iter_rules() if r.endpoint not in ("static", "dashboard.vendor")
     }
-    documented = {rule.replace("<site_id>", "<id>") for rule in rules}
+    documented = {re.sub(r"<[^>]+>", "<id>", rule) for rule in rules}
     missing = [rule for rule in documented if rule not in README]
     assert missing == []

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["openapi_document"]
+from heritage.web.openapi_schemas import DATE, EVENT_TYPES, event_schemas, site_schemas
 
-_GEOMETRY = {
-    "oneOf": [
-        {"type": "null"},
-        {"$ref": "#/components/schemas/MultiPolygon"},
-        {"$ref": "#/components/schemas/Polygon"},
-    ]
-}
-_LINK = {
-    "type": "object",
-    "required": ["rel", "href"],
-    "properties": {
-        "rel": {"type": "string"},
-        "type": {"type": "string"},
-        "href": {"type": "string"},
-    },
-}
+__all__ = ["openapi_document"]
 
 
 def _param(name: str, description: str, schema: dict) -> dict:
@@ -29,6 +14,20 @@ def _param(name: str, description: str, schema: dict) -> dict:
         "required": False,
         "description": description,
         "schema": schema,
+    }
+
+
+def _geojson_response(description: str, schema: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/geo+json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _json_response(description: str, schema: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
 
 
@@ -132,6 +131,96 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/events": {
+                "get": {
+                    "operationId": "listEvents",
+                    "summary": "Events as GeoJSON points, newest first, paged",
+                    "parameters": [
+                        _param(
+                            "bbox", "min_lon,min_lat,max_lon,max_lat (WGS84)", {"type": "string"}
+                        ),
+                        _param("since", "Events ending on or after this ISO date", DATE),
+                        _param("until", "Events starting on or before this ISO date", DATE),
+                        _param("type", "Event type", {"type": "string", "enum": EVENT_TYPES}),
+                        _param(
+                            "source",
+                            "Source (acled, ucdp-ged, gdelt, a partner...)",
+                            {"type": "string"},
+                        ),
+                        _param(
+                            "include_retracted",
+                            "Include events their source withdrew",
+                            {"type": "string", "enum": ["true", "false", "1", "0"]},
+                        ),
+                        _param(
+                            "limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 1000}
+                        ),
+                        _param("offset", "Items to skip", {"type": "integer", "minimum": 0}),
+                    ],
+                    "responses": {
+                        "200": _geojson_response("A page of events", "EventCollection"),
+                        "400": _error_response("A parameter is malformed or unknown"),
+                        "503": _error_response("The database has not been initialised"),
+                    },
+                },
+                "post": {
+                    "operationId": "postEvents",
+                    "summary": "Events from a partner: a GeoJSON Feature or FeatureCollection",
+                    "security": [{"apiKey": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {
+                        "200": _json_response("Nothing new (all unchanged)", "IngestCounts"),
+                        "201": _json_response("Events stored", "IngestCounts"),
+                        "400": _error_response("An event is invalid; nothing was stored"),
+                        "401": _error_response("No or an unknown API key"),
+                    },
+                },
+            },
+            "/api/v1/events/{ref}": {
+                "get": {
+                    "operationId": "getEvent",
+                    "summary": "One event, 'source:source_id', with its revision history",
+                    "parameters": [
+                        {
+                            "name": "ref",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _geojson_response("The event", "Event"),
+                        "404": _error_response("No event with that id"),
+                    },
+                }
+            },
+            "/api/v1/sources": {
+                "get": {
+                    "operationId": "listSources",
+                    "summary": "Every source with its last good ingest, last error and counts",
+                    "responses": {"200": _json_response("The sources", "Sources")},
+                }
+            },
+            "/api/v1/quarantine": {
+                "get": {
+                    "operationId": "listQuarantine",
+                    "summary": "Rejected rows with file, row, column and reason",
+                    "parameters": [
+                        _param("source", "A source's location as ingested", {"type": "string"}),
+                        _param(
+                            "limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 1000}
+                        ),
+                        _param("offset", "Items to skip", {"type": "integer", "minimum": 0}),
+                    ],
+                    "responses": {
+                        "200": _json_response("A page of rejected rows", "Quarantine"),
+                        "400": _error_response("A parameter is malformed or unknown"),
+                    },
+                }
+            },
             "/healthz": {
                 "get": {
                     "operationId": "health",
@@ -150,141 +239,13 @@ def openapi_document() -> dict:
                 }
             },
         },
-        "components": {"schemas": _schemas()},
-    }
-
-
-def _schemas() -> dict:
-    position = {"type": "array", "items": {"type": "number"}, "minItems": 2}
-    ring = {"type": "array", "items": position, "minItems": 4}
-    return {
-        "Polygon": {
-            "type": "object",
-            "required": ["type", "coordinates"],
-            "properties": {
-                "type": {"const": "Polygon"},
-                "coordinates": {"type": "array", "items": ring},
-            },
-        },
-        "MultiPolygon": {
-            "type": "object",
-            "required": ["type", "coordinates"],
-            "properties": {
-                "type": {"const": "MultiPolygon"},
-                "coordinates": {"type": "array", "items": {"type": "array", "items": ring}},
-            },
-        },
-        "Site": {
-            "type": "object",
-            "required": ["type", "id", "geometry", "properties"],
-            "properties": {
-                "type": {"const": "Feature"},
-                "id": {"type": "string"},
-                "geometry": _GEOMETRY,
-                "properties": {
-                    "type": "object",
-                    "required": [
-                        "id",
-                        "name",
-                        "names",
-                        "countries",
-                        "designation",
-                        "vulnerability",
-                        "sensitive",
-                        "geometry_precision",
-                        "geometry_generalised",
-                        "sources",
-                        "buffer_zone",
-                    ],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "names": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["name", "lang"],
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "lang": {"type": "string"},
-                                },
-                            },
-                        },
-                        "countries": {"type": "array", "items": {"type": "string"}},
-                        "designation": {
-                            "type": "object",
-                            "properties": {
-                                "kind": {
-                                    "type": "string",
-                                    "enum": ["world_heritage", "tentative", "national"],
-                                },
-                                "unesco_id": {"type": ["integer", "null"]},
-                                "inscribed_year": {"type": ["integer", "null"]},
-                                "in_danger": {"type": "boolean"},
-                                "in_danger_since": {"type": ["integer", "null"]},
-                            },
-                        },
-                        "vulnerability": {"type": "number"},
-                        "sensitive": {"type": "boolean"},
-                        "geometry_precision": {
-                            "type": "string",
-                            "enum": [
-                                "surveyed",
-                                "digitised",
-                                "approximate-area-circle",
-                                "approximate-radius-circle",
-                                "unlocated",
-                            ],
-                        },
-                        "geometry_generalised": {"type": "boolean"},
-                        "sources": {"type": "object", "additionalProperties": {"type": "string"}},
-                        "buffer_zone": _GEOMETRY,
-                        "version": {"type": "integer"},
-                        "updated_at": {"type": "string", "format": "date-time"},
-                        "links": {"type": "array", "items": _LINK},
-                    },
-                },
-            },
-        },
-        "SiteCollection": {
-            "type": "object",
-            "required": ["type", "numberMatched", "numberReturned", "links", "features"],
-            "properties": {
-                "type": {"const": "FeatureCollection"},
-                "numberMatched": {"type": "integer"},
-                "numberReturned": {"type": "integer"},
-                "timeStamp": {"type": "string", "format": "date-time"},
-                "links": {"type": "array", "items": _LINK},
-                "features": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}},
-            },
-        },
-        "Health": {
-            "type": "object",
-            "required": ["status", "database", "scheduler"],
-            "properties": {
-                "status": {"type": "string"},
-                "database": {"type": "object"},
-                "scheduler": {
-                    "type": "object",
-                    "properties": {
-                        "status": {"type": "string", "enum": ["ok", "stale", "never_seen"]},
-                        "last_seen_at": {"type": ["string", "null"]},
-                    },
-                },
-            },
-        },
-        "Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {
-                "error": {
-                    "type": "object",
-                    "required": ["code", "message"],
-                    "properties": {
-                        "code": {"type": "string"},
-                        "message": {"type": "string"},
-                        "details": {},
-                    },
+        "components": {
+            "schemas": site_schemas() | event_schemas(),
+            "securitySchemes": {
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "flask --app app api-keys create NAME",
                 }
             },
         },

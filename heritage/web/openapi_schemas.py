@@ -1,0 +1,332 @@
+"""Schemas of the OpenAPI document: sites, events, sources, quarantine, errors."""
+
+from __future__ import annotations
+
+__all__ = ["EVENT_TYPES", "LINK", "event_schemas", "site_schemas"]
+
+DATE = {"type": "string", "format": "date"}
+EVENT_TYPES = [
+    "airstrike",
+    "shelling",
+    "armed_clash",
+    "explosion",
+    "destruction",
+    "looting",
+    "occupation",
+    "violence_against_civilians",
+    "unrest",
+    "other",
+]
+LINK = {
+    "type": "object",
+    "required": ["rel", "href"],
+    "properties": {
+        "rel": {"type": "string"},
+        "type": {"type": "string"},
+        "href": {"type": "string"},
+    },
+}
+_GEOMETRY = {
+    "oneOf": [
+        {"type": "null"},
+        {"$ref": "#/components/schemas/MultiPolygon"},
+        {"$ref": "#/components/schemas/Polygon"},
+    ]
+}
+
+
+def site_schemas() -> dict:
+    position = {"type": "array", "items": {"type": "number"}, "minItems": 2}
+    ring = {"type": "array", "items": position, "minItems": 4}
+    return {
+        "Polygon": {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {
+                "type": {"const": "Polygon"},
+                "coordinates": {"type": "array", "items": ring},
+            },
+        },
+        "MultiPolygon": {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {
+                "type": {"const": "MultiPolygon"},
+                "coordinates": {"type": "array", "items": {"type": "array", "items": ring}},
+            },
+        },
+        "Site": {
+            "type": "object",
+            "required": ["type", "id", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "id": {"type": "string"},
+                "geometry": _GEOMETRY,
+                "properties": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "name",
+                        "names",
+                        "countries",
+                        "designation",
+                        "vulnerability",
+                        "sensitive",
+                        "geometry_precision",
+                        "geometry_generalised",
+                        "sources",
+                        "buffer_zone",
+                    ],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "names": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "lang"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "lang": {"type": "string"},
+                                },
+                            },
+                        },
+                        "countries": {"type": "array", "items": {"type": "string"}},
+                        "designation": {
+                            "type": "object",
+                            "properties": {
+                                "kind": {
+                                    "type": "string",
+                                    "enum": ["world_heritage", "tentative", "national"],
+                                },
+                                "unesco_id": {"type": ["integer", "null"]},
+                                "inscribed_year": {"type": ["integer", "null"]},
+                                "in_danger": {"type": "boolean"},
+                                "in_danger_since": {"type": ["integer", "null"]},
+                            },
+                        },
+                        "vulnerability": {"type": "number"},
+                        "sensitive": {"type": "boolean"},
+                        "geometry_precision": {
+                            "type": "string",
+                            "enum": [
+                                "surveyed",
+                                "digitised",
+                                "approximate-area-circle",
+                                "approximate-radius-circle",
+                                "unlocated",
+                            ],
+                        },
+                        "geometry_generalised": {"type": "boolean"},
+                        "sources": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "buffer_zone": _GEOMETRY,
+                        "version": {"type": "integer"},
+                        "updated_at": {"type": "string", "format": "date-time"},
+                        "links": {"type": "array", "items": LINK},
+                    },
+                },
+            },
+        },
+        "SiteCollection": {
+            "type": "object",
+            "required": ["type", "numberMatched", "numberReturned", "links", "features"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "numberMatched": {"type": "integer"},
+                "numberReturned": {"type": "integer"},
+                "timeStamp": {"type": "string", "format": "date-time"},
+                "links": {"type": "array", "items": LINK},
+                "features": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}},
+            },
+        },
+        "Health": {
+            "type": "object",
+            "required": ["status", "database", "scheduler"],
+            "properties": {
+                "status": {"type": "string"},
+                "database": {"type": "object"},
+                "scheduler": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "string", "enum": ["ok", "stale", "never_seen"]},
+                        "last_seen_at": {"type": ["string", "null"]},
+                    },
+                },
+            },
+        },
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "details": {},
+                    },
+                }
+            },
+        },
+    }
+
+
+def event_schemas() -> dict:
+    nullable_int = {"type": ["integer", "null"]}
+    nullable_time = {"type": ["string", "null"], "format": "date-time"}
+    return {
+        "Event": {
+            "type": "object",
+            "required": ["type", "id", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "id": {"type": "string"},
+                "geometry": {
+                    "type": "object",
+                    "required": ["type", "coordinates"],
+                    "properties": {
+                        "type": {"const": "Point"},
+                        "coordinates": {"type": "array", "items": {"type": "number"}},
+                    },
+                },
+                "properties": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "source",
+                        "source_id",
+                        "date_start",
+                        "date_end",
+                        "event_type",
+                        "precision_m",
+                        "confidence",
+                        "retracted",
+                        "version",
+                    ],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "source": {"type": "string"},
+                        "source_id": {"type": "string"},
+                        "date_start": DATE,
+                        "date_end": DATE,
+                        "date_precision": {
+                            "type": "string",
+                            "enum": ["day", "week", "month", "year"],
+                        },
+                        "event_type": {"type": "string", "enum": EVENT_TYPES},
+                        "original_type": {"type": "string"},
+                        "original_subtype": {"type": "string"},
+                        "place": {"type": "string"},
+                        "country": {"type": "string"},
+                        "admin": {"type": "array", "items": {"type": "string"}},
+                        "actors": {"type": "array", "items": {"type": "string"}},
+                        "fatalities": {
+                            "type": "object",
+                            "properties": {
+                                "best": nullable_int,
+                                "low": nullable_int,
+                                "high": nullable_int,
+                            },
+                        },
+                        "description": {"type": "string"},
+                        "url": {"type": "string"},
+                        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                        "precision_m": {"type": "number"},
+                        "location_precision": {"type": "string"},
+                        "revision": {"type": "string"},
+                        "version": {"type": "integer"},
+                        "retracted": {"type": "boolean"},
+                        "changed_at": {"type": "string", "format": "date-time"},
+                        "history": {"type": "array", "items": {"type": "object"}},
+                        "links": {"type": "array", "items": LINK},
+                    },
+                },
+            },
+        },
+        "EventCollection": {
+            "type": "object",
+            "required": [
+                "type",
+                "numberMatched",
+                "numberReturned",
+                "links",
+                "features",
+            ],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "numberMatched": {"type": "integer"},
+                "numberReturned": {"type": "integer"},
+                "timeStamp": {"type": "string", "format": "date-time"},
+                "links": {"type": "array", "items": LINK},
+                "features": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+            },
+        },
+        "IngestCounts": {
+            "type": "object",
+            "required": ["source", "rows", "stored", "rejected"],
+            "properties": {
+                k: {"type": "integer"}
+                for k in (
+                    "rows",
+                    "stored",
+                    "updated",
+                    "unchanged",
+                    "retracted",
+                    "rejected",
+                    "unknown_retractions",
+                )
+            }
+            | {"source": {"type": "string"}},
+        },
+        "Sources": {
+            "type": "object",
+            "required": ["sources"],
+            "properties": {
+                "sources": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["location", "format"],
+                        "properties": {
+                            "location": {"type": "string"},
+                            "format": {"type": "string"},
+                            "ingests": {"type": "integer"},
+                            "last_attempt_at": nullable_time,
+                            "last_success_at": nullable_time,
+                            "last_error": {"type": ["string", "null"]},
+                            "last_error_at": nullable_time,
+                            "last_counts": {"type": ["object", "null"]},
+                            "quarantined": {"type": "integer"},
+                        },
+                    },
+                }
+            },
+        },
+        "Quarantine": {
+            "type": "object",
+            "required": ["numberMatched", "numberReturned", "rows"],
+            "properties": {
+                "numberMatched": {"type": "integer"},
+                "numberReturned": {"type": "integer"},
+                "links": {"type": "array", "items": LINK},
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["source", "file", "row", "column", "reason"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "source": {"type": "string"},
+                            "file": {"type": "string"},
+                            "row": {"type": "integer"},
+                            "column": {"type": ["string", "null"]},
+                            "reason": {"type": "string"},
+                            "raw": {"type": "object"},
+                            "created_at": {"type": "string", "format": "date-time"},
+                        },
+                    },
+                },
+            },
+        },
+    }
