@@ -57,8 +57,10 @@ def throughput() -> None:
             first, rows = ingest_once(runtime, UCDP_SYRIA)
             second, _ = ingest_once(runtime, UCDP_SYRIA)
             runtime.engine.dispose()
-        print(f"UCDP Syria run {attempt + 1}: {rows} rows; first ingest {first:.2f} s "
-              f"({rows / first:,.0f} rows/s), second ingest {second:.2f} s ({rows / second:,.0f} rows/s)")
+        print(
+            f"UCDP Syria run {attempt + 1}: {rows} rows; first ingest {first:.2f} s "
+            f"({rows / first:,.0f} rows/s), second ingest {second:.2f} s ({rows / second:,.0f} rows/s)"
+        )
 
 
 def write_synthetic(path: Path, rows: int) -> None:
@@ -68,8 +70,14 @@ def write_synthetic(path: Path, rows: int) -> None:
         writer = csv.DictWriter(handle, ACLED_COLUMNS)
         writer.writeheader()
         for i in range(rows):
-            writer.writerow(acled_row(f"SYN{i}", latitude=f"{30 + (i % 1000) / 100:.4f}",
-                                      longitude=f"{35 + (i % 997) / 100:.4f}", fatalities=str(i % 7)))
+            writer.writerow(
+                acled_row(
+                    f"SYN{i}",
+                    latitude=f"{30 + (i % 1000) / 100:.4f}",
+                    longitude=f"{35 + (i % 997) / 100:.4f}",
+                    fatalities=str(i % 7),
+                )
+            )
 
 
 def memory_child(path: str) -> None:
@@ -87,11 +95,17 @@ def memory() -> None:
         for size in sizes:
             path = Path(folder) / f"synthetic-{size}.csv.gz"
             write_synthetic(path, size)
-            out = subprocess.run([sys.executable, __file__, "--child", str(path)],
-                                 capture_output=True, text=True, check=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
             rows, seconds, peak = int(out[0]), float(out[1]), out[2]
-            print(f"synthetic {rows:>9,} rows: {seconds:7.1f} s ({rows / seconds:,.0f} rows/s), "
-                  f"peak memory {peak} MiB")
+            print(
+                f"synthetic {rows:>9,} rows: {seconds:7.1f} s ({rows / seconds:,.0f} rows/s), "
+                f"peak memory {peak} MiB"
+            )
 
 
 if __name__ == "__main__":
