@@ -59,7 +59,8 @@ def throughput() -> None:
             runtime.engine.dispose()
         print(
             f"UCDP Syria run {attempt + 1}: {rows} rows; first ingest {first:.2f} s "
-            f"({rows / first:,.0f} rows/s), second ingest {second:.2f} s ({rows / second:,.0f} rows/s)"
+            f"({rows / first:,.0f} rows/s), second ingest {second:.2f} s "
+            f"({rows / second:,.0f} rows/s)"
         )
 
 
