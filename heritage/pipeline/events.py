@@ -11,6 +11,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -218,5 +219,7 @@ def _downloaded(url: str) -> Iterator[Path]:
             with urllib.request.urlopen(url, timeout=60) as response, path.open("wb") as out:  # noqa: S310
                 shutil.copyfileobj(response, out)
         except OSError as exc:
+            if isinstance(exc, urllib.error.HTTPError):
+                exc.close()  # an HTTP error carries the open response
             raise InvalidInputError(f"cannot download: {exc}", source=url) from exc
         yield path

@@ -1,0 +1,154 @@
+"""The events API: GeoJSON lists and single events, partner POST with keys, sources, quarantine."""
+
+import pytest
+from event_files import ACLED_COLUMNS, acled_row, write_table
+
+from heritage import pipeline
+
+POINT = {"type": "Point", "coordinates": [38.27, 34.55]}
+
+
+def _feature(event_id, **properties):
+    return {
+        "type": "Feature",
+        "geometry": POINT,
+        "properties": {"id": event_id, "date": "2025-10-01", "type": "armed_clash", **properties},
+    }
+
+
+@pytest.fixture
+def key(app):
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        return pipeline.create_api_key(session, "partner-a", now=runtime.clock())
+
+
+@pytest.fixture
+def ingested(app, tmp_path):
+    rows = [
+        acled_row("SYR1", event_date="2017-01-05", sub_event_type="Air/drone strike"),
+        acled_row("SYR2", event_date="2017-03-05"),
+        acled_row("SYR3", latitude="north"),
+    ]
+    path = write_table(tmp_path / "acled.csv", ACLED_COLUMNS, rows)
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        pipeline.ingest_event_file(session, path, runtime.settings, now=runtime.clock())
+    return path
+
+
+def test_events_are_a_paged_geojson_collection_newest_first(client, ingested):
+    response = client.get("/api/v1/events?limit=1")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    body = response.get_json()
+    assert (body["numberMatched"], body["numberReturned"]) == (2, 1)
+    (feature,) = body["features"]
+    assert feature["id"] == "acled:SYR2" and feature["geometry"]["type"] == "Point"
+    props = feature["properties"]
+    assert props["event_type"] == "shelling" and props["precision_m"] == 2000
+    assert props["original_subtype"] == "Shelling/artillery/missile attack"
+    assert any(link["rel"] == "next" for link in body["links"])
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("type=airstrike", ["acled:SYR1"]),
+        ("since=2017-02-01", ["acled:SYR2"]),
+        ("until=2017-02-01", ["acled:SYR1"]),
+        ("bbox=38,34,39,35", ["acled:SYR2", "acled:SYR1"]),
+        ("source=gdelt", []),
+    ],
+)
+def test_event_filters(client, ingested, query, expected):
+    body = client.get(f"/api/v1/events?{query}").get_json()
+    assert [f["id"] for f in body["features"]] == expected
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("since=yesterday", "since"),
+        ("type=bombing", "type"),
+        ("site=palmyra", "site"),
+        ("limit=0", "limit"),
+    ],
+)
+def test_bad_event_parameters_are_named(client, query, name):
+    response = client.get(f"/api/v1/events?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["details"][0]["field"] == name
+
+
+def test_one_event_with_its_history(client, ingested, app, tmp_path):
+    revised = write_table(
+        tmp_path / "v2.csv",
+        ACLED_COLUMNS,
+        [acled_row("SYR1", fatalities="8", timestamp="1700009999")],
+    )
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        pipeline.ingest_event_file(session, revised, runtime.settings, now=runtime.clock())
+    body = client.get("/api/v1/events/acled:SYR1").get_json()
+    assert body["properties"]["fatalities"]["best"] == 8 and body["properties"]["version"] == 2
+    assert [h["data"]["fatalities_best"] for h in body["properties"]["history"]] == [3, 8]
+    assert client.get("/api/v1/events/acled:NOPE").status_code == 404
+
+
+def test_partners_post_events_with_their_key(client, key):
+    headers = {"Authorization": f"Bearer {key}"}
+    collection = {"type": "FeatureCollection", "features": [_feature("p1"), _feature("p2")]}
+    response = client.post("/api/v1/events", json=collection, headers=headers)
+    assert response.status_code == 201 and response.get_json()["stored"] == 2
+    again = client.post("/api/v1/events", json=collection, headers=headers)
+    assert again.status_code == 200 and again.get_json()["unchanged"] == 2
+    assert client.get("/api/v1/events/partner-a:p1").status_code == 200
+
+
+def test_posting_without_or_with_a_wrong_key_is_refused(client, key):
+    for headers in ({}, {"Authorization": "Bearer not-a-key"}, {"Authorization": f"Basic {key}"}):
+        response = client.post("/api/v1/events", json=_feature("p1"), headers=headers)
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.get("/api/v1/events").get_json()["numberMatched"] == 0
+
+
+def test_a_bad_posted_event_stores_nothing_and_says_which(client, key):
+    headers = {"Authorization": f"Bearer {key}"}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [_feature("ok"), _feature("bad", date="someday")],
+    }
+    response = client.post("/api/v1/events", json=collection, headers=headers)
+    assert response.status_code == 400
+    detail = response.get_json()["error"]["details"][0]
+    assert (detail["location"], detail["field"]) == ("row 2", "date")
+    assert client.get("/api/v1/events").get_json()["numberMatched"] == 0
+    assert client.post("/api/v1/events", data="not json", headers=headers).status_code == 400
+
+
+def test_sources_and_quarantine_tell_silence_from_failure(client, ingested):
+    (source,) = client.get("/api/v1/sources").get_json()["sources"]
+    assert source["location"] == str(ingested.resolve()) and source["format"] == "acled"
+    assert source["last_success_at"] and source["last_error"] is None
+    assert source["last_counts"]["rejected"] == 1 and source["quarantined"] == 1
+    body = client.get("/api/v1/quarantine").get_json()
+    (row,) = body["rows"]
+    assert (row["file"], row["row"], row["column"]) == ("acled.csv", 4, "latitude")
+    assert row["raw"]["event_id_cnty"] == "SYR3"
+
+
+def test_event_responses_match_the_openapi_document(client, ingested):
+    import jsonschema
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    resolver_root = {"components": doc["components"]}
+
+    def check(body, schema_name):
+        schema = {"$ref": f"#/components/schemas/{schema_name}", **resolver_root}
+        jsonschema.validate(body, schema)
+
+    check(client.get("/api/v1/events").get_json(), "EventCollection")
+    check(client.get("/api/v1/events/acled:SYR1").get_json(), "Event")
+    check(client.get("/api/v1/sources").get_json(), "Sources")
+    check(client.get("/api/v1/quarantine").get_json(), "Quarantine")
