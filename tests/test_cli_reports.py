@@ -1,4 +1,4 @@
-"""`reports ingest`, `reports quarantine`, `reports sources` and `api-keys create` as users run them."""
+"""The reports and api-keys commands as users run them."""
 
 import http.server
 import threading
