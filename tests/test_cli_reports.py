@@ -86,3 +86,28 @@ def test_api_key_is_printed_alone_on_the_last_line(runner):
     assert len(key) >= 40 and " " not in key
     again = runner.invoke(args=["api-keys", "create", "partner-a"])
     assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_a_folder_is_ingested_file_by_file(runner, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_table(inbox / "a.csv", ACLED_COLUMNS, [acled_row("A1")])
+    write_table(inbox / "b.csv", ACLED_COLUMNS, [acled_row("B1"), acled_row("B2")])
+    (inbox / "notes.md").write_text("not events")
+    result = runner.invoke(args=["reports", "ingest", str(inbox)])
+    assert result.exit_code == 0 and "3 row(s); 3 stored" in result.output
+    sources = runner.invoke(args=["reports", "sources"]).output
+    assert "a.csv [acled]" in sources and "b.csv [acled]" in sources
+
+
+def test_acled_api_json_is_read_like_the_export(runner, tmp_path):
+    import json
+
+    path = tmp_path / "acled-api.json"
+    path.write_text(
+        json.dumps(
+            {"status": 200, "success": True, "count": 1, "data": [acled_row("SYR9", fatalities=4)]}
+        )
+    )
+    result = runner.invoke(args=["reports", "ingest", str(path)])
+    assert result.exit_code == 0 and "[acled]: 1 row(s); 1 stored" in result.output

@@ -72,11 +72,38 @@ def create_api_key(session: Session, name: str, *, now: datetime) -> str:
 def ingest_location(
     session: Session, location: str, settings: Settings, *, now: datetime, **options
 ) -> IngestResult:
-    """Ingest a file path or an http(s) URL (downloaded first, then read like a file)."""
+    """Ingest a file, a folder of files (a watched inbox) or an http(s) URL.
+
+    A URL is downloaded first and then read like a file. A folder's files are ingested in name
+    order, each recorded as a source of its own; the result adds them up.
+    """
     if location.startswith(("http://", "https://")):
         with _downloaded(location) as path:
             return ingest_event_file(session, path, settings, now=now, location=location, **options)
-    return ingest_event_file(session, Path(location), settings, now=now, **options)
+    path = Path(location)
+    if not path.is_dir():
+        return ingest_event_file(session, path, settings, now=now, **options)
+    files = sorted(p for p in path.iterdir() if p.is_file() and _is_event_file(p))
+    if not files:
+        raise InvalidInputError(
+            f"no event files in the folder ({', '.join(EVENT_SUFFIXES)})", source=location
+        )
+    total = IngestResult(str(path.resolve()), "folder", path.name)
+    for file in files:
+        result = ingest_event_file(session, file, settings, now=now, **options)
+        for name, value in result.counts().items():
+            setattr(total, name, getattr(total, name) + value)
+        total.first_rejections.extend(
+            result.first_rejections[: FIRST_REASONS - len(total.first_rejections)]
+        )
+    return total
+
+
+EVENT_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".geojson", ".gz")
+
+
+def _is_event_file(path: Path) -> bool:
+    return path.suffix.lower() in EVENT_SUFFIXES and not path.name.startswith(".")
 
 
 def ingest_event_file(
