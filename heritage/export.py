@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 
 import shapely
 from shapely.geometry import mapping
 
 from heritage.domain import Site
-from heritage.geo import generalise
+from heritage.geo import canonical, generalise
 
 __all__ = ["CSV_COLUMNS", "site_feature", "sites_csv"]
 
@@ -90,7 +91,7 @@ def sites_csv(sites: Iterable[Site], *, generalise_deg: float | None = None) -> 
             site.sensitive,
             site.provenance.geometry_precision.value,
             generalised,
-            "; ".join(f"{k}: {v}" for k, v in site.provenance.sources.items()),
+            json.dumps(dict(site.provenance.sources), ensure_ascii=False),
             core.wkt if not core.is_empty else "",
             buffer.wkt if not buffer.is_empty else "",
         ]
@@ -108,7 +109,7 @@ def _published_zones(site: Site, generalise_deg: float | None):
 def _geojson(geom) -> dict | None:
     if geom is None or geom.is_empty:
         return None
-    return mapping(shapely.set_precision(geom, 1e-7))  # ~1 cm; enough for any zone
+    return mapping(canonical(geom))  # 1 cm grid, counter-clockwise (RFC 7946)
 
 
 def _neutralise(value: object) -> object:

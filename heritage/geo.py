@@ -19,9 +19,10 @@ from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "GEOD",
-    "GeometryProblem",
+    "GeometryError",
     "ZoneCheck",
     "buffer_ring",
+    "canonical",
     "check_point",
     "check_zone",
     "generalise",
@@ -35,7 +36,7 @@ GEOD = Geod(ellps="WGS84")
 _WORLD = box(-180.0, -90.0, 180.0, 90.0)
 
 
-class GeometryProblem(ValueError):
+class GeometryError(ValueError):
     """A geometry that cannot be accepted, with the reason and the offending value."""
 
     def __init__(self, reason: str, value: object = None):
@@ -79,14 +80,22 @@ def geodesic_area_km2(geom: BaseGeometry) -> float:
 
 
 def buffer_ring(core: MultiPolygon, width_m: float) -> MultiPolygon:
-    """The ring of ``width_m`` metres around ``core``, excluding the core itself."""
-    if width_m <= 0:
+    """The ring of ``width_m`` metres around ``core``, excluding the core itself.
+
+    Each part is buffered in a projection centred on itself, so parts far apart (a serial
+    property) keep the 0.1% accuracy that one shared projection would lose.
+    """
+    if width_m <= 0 or core.is_empty:
         return MultiPolygon()
-    lon0, lat0 = _centre(core)
-    local = _to_local(_unwrap(core, lon0), lon0, lat0)
-    ring_local = local.buffer(width_m, quad_segs=16).difference(local)
-    ring = _unwrap(_from_local(ring_local, lon0, lat0), lon0)
-    return _split_at_antimeridian(ring)
+    lon0 = float(shapely.get_coordinates(core)[0, 0])
+    joined = _unwrap(core, lon0)
+    outer = []
+    for part in shapely.get_parts(joined):
+        centre = part.centroid
+        local = _to_local(part, centre.x, centre.y).buffer(width_m, quad_segs=16)
+        outer.append(_unwrap(_from_local(local, centre.x, centre.y), lon0))
+    ring = shapely.union_all(outer).difference(joined)
+    return canonical(_split_at_antimeridian(ring))
 
 
 def check_point(lon: object, lat: object) -> tuple[float, float]:
@@ -94,9 +103,9 @@ def check_point(lon: object, lat: object) -> tuple[float, float]:
     try:
         x, y = float(lon), float(lat)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise GeometryProblem("longitude and latitude must be numbers", (lon, lat)) from None
+        raise GeometryError("longitude and latitude must be numbers", (lon, lat)) from None
     if not (math.isfinite(x) and math.isfinite(y)):
-        raise GeometryProblem("longitude and latitude must be finite numbers", (lon, lat))
+        raise GeometryError("longitude and latitude must be finite numbers", (lon, lat))
     if not (-180.0 <= x <= 180.0 and -90.0 <= y <= 90.0):  # the common case stays cheap
         _check_ranges(np.array([[x, y]]))
     return x, y
@@ -109,52 +118,80 @@ def check_zone(geom: BaseGeometry | None, *, max_area_km2: float, max_vertices: 
     when that is what happened), too many vertices and areas that are too large. Repairs
     invalid polygons with ``make_valid`` and reports the repair. Rings drawn across the
     antimeridian (a jump of more than 180 degrees between vertices) are split at 180.
+    Polygonal parts of a collection (a KML MultiGeometry with a pin) are kept, and noted.
+    Coordinates are rounded to 1e-7 degrees (about 1 cm), so that what the API publishes
+    and what is stored are the same numbers.
     """
     if geom is None or geom.is_empty:
-        raise GeometryProblem("geometry is empty")
+        raise GeometryError("geometry is empty")
     geom = shapely.force_2d(geom)
+    repairs: list[str] = []
+    if geom.geom_type == "GeometryCollection":
+        polygonal = to_multipolygon(geom)
+        if polygonal.is_empty:
+            raise GeometryError("geometry collection has no Polygon in it")
+        repairs.append("kept the polygons of a geometry collection, dropped the rest")
+        geom = polygonal
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise GeometryProblem(f"geometry must be a Polygon or MultiPolygon, not {geom.geom_type}")
+        raise GeometryError(f"geometry must be a Polygon or MultiPolygon, not {geom.geom_type}")
     coords = shapely.get_coordinates(geom)
     if not np.isfinite(coords).all():
-        raise GeometryProblem("geometry has coordinates that are not finite numbers")
+        raise GeometryError("geometry has coordinates that are not finite numbers")
     if len(coords) > max_vertices:
-        raise GeometryProblem(
+        raise GeometryError(
             f"geometry has {len(coords):,} vertices, more than the limit of {max_vertices:,}; "
             "simplify it first",
             len(coords),
         )
     _check_ranges(coords)
-    repairs: list[str] = []
     parts = []
     for polygon in getattr(geom, "geoms", [geom]):
-        if _crosses_antimeridian(polygon):
+        crosses = _crosses_antimeridian(polygon)
+        if crosses:
+            polygon = _unwrap_polygon(polygon)
+        if not polygon.is_valid:  # repair before any cut: cutting an invalid shape fails
+            reason = shapely.is_valid_reason(polygon)
+            polygon = shapely.make_valid(polygon, method="structure", keep_collapsed=False)
+            repairs.append(f"repaired invalid polygon ({reason}) with make_valid")
+        if crosses:
             repairs.append("split at the antimeridian (ring crossed 180 degrees)")
-            parts.extend(_split_at_antimeridian(_unwrap_polygon(polygon)).geoms)
+            parts.extend(_split_at_antimeridian(polygon).geoms)
         else:
-            parts.append(polygon)
-    geom = MultiPolygon(parts) if len(parts) > 1 else parts[0]
-    if not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
-        geom = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+            parts.extend(to_multipolygon(polygon).geoms)
+    zone = (
+        to_multipolygon(shapely.union_all(parts))
+        if len(parts) > 1
+        else to_multipolygon(parts[0])
+        if parts
+        else MultiPolygon()
+    )
+    if not zone.is_valid:  # parts that overlap each other
+        reason = shapely.is_valid_reason(zone)
+        zone = to_multipolygon(shapely.make_valid(zone, method="structure", keep_collapsed=False))
         repairs.append(f"repaired invalid polygon ({reason}) with make_valid")
-    zone = to_multipolygon(geom)
     if zone.is_empty:
-        raise GeometryProblem("geometry has no area")
+        raise GeometryError("geometry has no area")
+    zone = canonical(zone)
     area_km2 = geodesic_area_km2(zone)
     if area_km2 > max_area_km2:
-        raise GeometryProblem(
+        raise GeometryError(
             f"zone covers {area_km2:,.0f} km², more than the limit of {max_area_km2:,.0f} km² "
             "(wrong coordinate system, swapped axes or a wrong shape?)",
             round(area_km2),
         )
-    return ZoneCheck(shapely.orient_polygons(zone), tuple(repairs), area_km2)
+    return ZoneCheck(zone, tuple(dict.fromkeys(repairs)), area_km2)
+
+
+def canonical(geom: BaseGeometry) -> MultiPolygon:
+    """Coordinates on a 1e-7 degree grid (about 1 cm), exterior rings counter-clockwise."""
+    rounded = shapely.normalize(shapely.set_precision(geom, 1e-7))  # one vertex order
+    return shapely.orient_polygons(to_multipolygon(rounded))
 
 
 def to_multipolygon(geom: BaseGeometry) -> MultiPolygon:
     """The polygonal parts of ``geom`` as one MultiPolygon (empty if there are none)."""
     polygons = [g for g in shapely.get_parts(shapely.get_parts(geom)) if g.geom_type == "Polygon"]
-    polygons = [p for p in polygons if not p.is_empty]
+    polygons = [p for p in polygons if not p.is_empty and p.area > 1e-14]  # no slivers
     return MultiPolygon(polygons)
 
 
@@ -185,13 +222,13 @@ def _check_ranges(coords: np.ndarray) -> None:
         return
     if not lat_ok.all() and (np.abs(lons) <= 90.0).all() and (np.abs(lats) <= 180.0).all():
         bad = coords[~lat_ok][0]
-        raise GeometryProblem(
+        raise GeometryError(
             "latitude and longitude look swapped: the second value of each pair must be the "
             "latitude (-90..90) and the first the longitude (GeoJSON order is lon, lat)",
             (float(bad[0]), float(bad[1])),
         )
     bad = coords[~(lon_ok & lat_ok)][0]
-    raise GeometryProblem(
+    raise GeometryError(
         "coordinate out of range: longitude must be within -180..180 and latitude within -90..90",
         (float(bad[0]), float(bad[1])),
     )
@@ -230,12 +267,6 @@ def _split_at_antimeridian(geom: BaseGeometry) -> MultiPolygon:
         if not piece.is_empty:
             parts.append(shapely.transform(piece, lambda xy, s=shift: xy - [s, 0.0]))
     return to_multipolygon(shapely.union_all(parts)) if parts else MultiPolygon()
-
-
-def _centre(geom: BaseGeometry) -> tuple[float, float]:
-    lon0 = float(shapely.get_coordinates(geom)[0, 0])
-    point = _unwrap(geom, lon0).centroid
-    return point.x, point.y
 
 
 def _unwrap(geom: BaseGeometry, lon0: float) -> BaseGeometry:

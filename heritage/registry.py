@@ -27,8 +27,9 @@ from heritage.domain import (
 )
 from heritage.errors import InvalidInputError, Problem
 from heritage.geo import (
-    GeometryProblem,
+    GeometryError,
     buffer_ring,
+    canonical,
     check_point,
     check_zone,
     geodesic_circle,
@@ -136,7 +137,7 @@ def _build_site(site_id, record, buffer_record, settings, problems, report) -> S
         buffer = _zone(buffer_record, settings, problems, report)
         if buffer is None:
             return None
-        buffer = buffer.difference(core)
+        buffer = canonical(buffer.difference(core))
     else:
         buffer = buffer_ring(core, buffer_m) if not core.is_empty else MultiPolygon()
     return Site(
@@ -207,7 +208,7 @@ def _circle(record, lon_lat, settings, problems, report):
     """
     try:
         lon, lat = check_point(*lon_lat)
-    except GeometryProblem as exc:
+    except GeometryError as exc:
         problems.add(record, "lon/lat", exc.value, exc.reason)
         return None, None
     area_ha = _number(record, "area_ha", problems, default=None, low=0.0, strict_low=True)
@@ -231,7 +232,7 @@ def _circle(record, lon_lat, settings, problems, report):
     limit = math.inf if area_ha is not None else settings.max_zone_area_km2
     try:
         checked = check_zone(circle, max_area_km2=limit, max_vertices=settings.max_zone_vertices)
-    except GeometryProblem as exc:
+    except GeometryError as exc:
         problems.add(record, "radius_m", exc.value, exc.reason)
         return None, None
     if precision is GeometryPrecision.APPROXIMATE_RADIUS_CIRCLE:
@@ -250,7 +251,7 @@ def _zone(record, settings, problems, report, *, declared_area: bool = False):
             max_area_km2=math.inf if declared_area else settings.max_zone_area_km2,
             max_vertices=settings.max_zone_vertices,
         )
-    except GeometryProblem as exc:
+    except GeometryError as exc:
         problems.add(record, "geometry", exc.value, exc.reason)
         return None
     report.repairs.extend(f"{record.source}, {record.location}: {r}" for r in checked.repairs)

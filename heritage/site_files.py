@@ -152,11 +152,10 @@ def _geojson_crs(data: dict, path: Path) -> CRS | None:
 
 def _read_csv(path: Path, crs: str | None) -> Iterator[SiteRecord]:
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = text.split("\n", 1)[0]
+    # The header decides the delimiter: data rows hold ';' and ',' inside quoted values.
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = {c.strip().lower(): c for c in reader.fieldnames or []}
     wkt_col = next((columns[c] for c in _WKT_COLUMNS if c in columns), None)
     lon_col = next((columns[c] for c in _LON_COLUMNS if c in columns), None)
@@ -173,27 +172,28 @@ def _read_csv(path: Path, crs: str | None) -> Iterator[SiteRecord]:
         location = f"row {row_number}"
         properties = {k.strip().lower(): v for k, v in row.items() if k is not None}
         if wkt_col is not None and (row.get(wkt_col) or "").strip():
-            try:
-                geometry = shapely.from_wkt(row[wkt_col])
-            except shapely.errors.ShapelyError as exc:
-                raise InvalidInputError(
-                    [
-                        Problem(
-                            path.name,
-                            location,
-                            wkt_col,
-                            _brief(row[wkt_col]),
-                            f"not valid WKT ({exc})",
-                        )
-                    ]
-                ) from exc
+            geometry = _wkt(row[wkt_col], path, location, wkt_col)
+
         elif lon_col is not None and lat_col is not None and (row.get(lon_col) or "").strip():
             geometry = _csv_point(row, lon_col, lat_col, path, location)
         else:
             geometry = None
         for key in (wkt_col, lon_col, lat_col):
             properties.pop((key or "").strip().lower(), None)
+        buffer_wkt = (properties.pop("buffer_wkt", "") or "").strip()
         yield SiteRecord(path.name, location, properties, _reproject(geometry, transformer))
+        if buffer_wkt:  # the buffer zone as `sites export --format csv` writes it
+            buffer = _wkt(buffer_wkt, path, location, "buffer_wkt")
+            buffer_props = {"id": properties.get("id"), "zone": "buffer"}
+            yield SiteRecord(path.name, location, buffer_props, _reproject(buffer, transformer))
+
+
+def _wkt(text: str, path: Path, location: str, column: str) -> BaseGeometry:
+    try:
+        return shapely.from_wkt(text)
+    except shapely.errors.ShapelyError as exc:
+        problem = Problem(path.name, location, column, _brief(text), f"not valid WKT ({exc})")
+        raise InvalidInputError([problem]) from exc
 
 
 def _csv_point(row, lon_col, lat_col, path, location) -> Point:

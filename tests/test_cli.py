@@ -383,3 +383,12 @@ def test_world_heritage_list_import_adds_every_property_and_keeps_shipped_sites(
     assert palmyra["geometry"] == palmyra_before["geometry"]  # the digitised zone is kept
     assert p["buffer_zone"] == palmyra_before["properties"]["buffer_zone"]
     assert p["name"] == palmyra_before["properties"]["name"]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_importing_an_export_into_the_same_registry_changes_nothing(runner, tmp_path, fmt):
+    invoke(runner, "sites", "import", str(SITES))
+    exported = tmp_path / f"registry.{fmt}"
+    invoke(runner, "sites", "export", "--format", fmt, "-o", str(exported))
+    result = invoke(runner, "sites", "import", str(exported))
+    assert "0 created, 0 updated, 51 unchanged" in result.output

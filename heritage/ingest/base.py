@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from heritage.domain import ConflictEvent, Rejection, Retraction
-from heritage.geo import GeometryProblem, check_point
+from heritage.geo import GeometryError, check_point
 
 __all__ = [
     "Adapter",
@@ -111,7 +111,7 @@ def parse_point(row: Mapping[str, str], lon_column: str, lat_column: str) -> tup
     lat = parse_float(row, lat_column)
     try:
         return check_point(lon, lat)
-    except GeometryProblem as exc:
+    except GeometryError as exc:
         raise RowError(f"{lon_column}/{lat_column}", f"{exc.reason} (got {lon}, {lat})") from None
 
 
