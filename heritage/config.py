@@ -39,6 +39,11 @@ class Settings:
         "Largest core or buffer zone accepted; larger ones are almost always a wrong CRS, "
         "swapped axes or a country outline by mistake.",
     )
+    max_declared_area_km2: float = _doc(
+        1_000_000.0,
+        "Largest area a listing may declare for a site given as a point and an area; the largest "
+        "World Heritage property (Phoenix Islands) declares about 408,000 km².",
+    )
     max_zone_vertices: int = _doc(
         100_000,
         "Most vertices accepted in one zone; more is a data error or needs simplifying first.",
@@ -88,7 +93,27 @@ def settings_from_mapping(mapping: Mapping[str, object]) -> Settings:
         key = f.name.upper()
         if key in mapping:
             values[f.name] = _coerce(f, mapping[key])
-    return dataclasses.replace(Settings(), **values)
+    settings = dataclasses.replace(Settings(), **values)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    """Numbers must be positive (a zero grid or limit breaks the monitor, not just tunes it)."""
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            if f.name == "default_buffer_m" and value == 0:
+                continue  # no buffer ring at all is a legitimate choice
+            raise InvalidInputError(
+                f"setting HERITAGE_{f.name.upper()} must be greater than 0, got {value}",
+                source="configuration",
+            )
+    if settings.page_limit_default > settings.page_limit_max:
+        raise InvalidInputError(
+            "setting HERITAGE_PAGE_LIMIT_DEFAULT must not exceed HERITAGE_PAGE_LIMIT_MAX",
+            source="configuration",
+        )
 
 
 def _coerce(f: dataclasses.Field, raw: object) -> object:

@@ -34,6 +34,8 @@ CSV_COLUMNS = (
     "buffer_wkt",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SAFE_SOURCES = ("designation", "names")
+_WITHHELD = "withheld: this is a sensitive site, its exact location is not published"
 
 
 def site_feature(
@@ -62,7 +64,7 @@ def site_feature(
         "sensitive": site.sensitive,
         "geometry_precision": site.provenance.geometry_precision.value,
         "geometry_generalised": generalised,
-        "sources": dict(site.provenance.sources),
+        "sources": _published_sources(site, generalised),
         "buffer_zone": _geojson(buffer),
     }
     properties.update(extra or {})
@@ -91,7 +93,7 @@ def sites_csv(sites: Iterable[Site], *, generalise_deg: float | None = None) -> 
             site.sensitive,
             site.provenance.geometry_precision.value,
             generalised,
-            json.dumps(dict(site.provenance.sources), ensure_ascii=False),
+            json.dumps(_published_sources(site, generalised), ensure_ascii=False),
             core.wkt if not core.is_empty else "",
             buffer.wkt if not buffer.is_empty else "",
         ]
@@ -104,6 +106,16 @@ def _published_zones(site: Site, generalise_deg: float | None):
         area = generalise(shapely.union(site.core_zone, site.buffer_zone), generalise_deg)
         return area, shapely.MultiPolygon(), True
     return site.core_zone, site.buffer_zone, False
+
+
+def _published_sources(site: Site, generalised: bool) -> dict[str, str]:
+    """A generalised site's geometry citation names its exact point and area: withhold it."""
+    sources = dict(site.provenance.sources)
+    if generalised:
+        sources = {
+            key: value if key in _SAFE_SOURCES else _WITHHELD for key, value in sources.items()
+        }
+    return sources
 
 
 def _geojson(geom) -> dict | None:

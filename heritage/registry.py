@@ -43,6 +43,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _TRUE = {"true", "1", "yes", "y", "t"}
+_MAX_RADIUS_M = 500_000.0  # a stated radius beyond this is a unit mistake, not a site
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
 
@@ -105,6 +106,8 @@ def build_sites(
             )
             continue
         target[site_id] = record
+    if report.records == 0:
+        raise InvalidInputError("no sites in the input (no features or rows)")
     for site_id, record in buffers.items():
         if site_id not in cores:
             problems.add(record, "id", site_id, "buffer zone for a site with no core zone")
@@ -120,8 +123,9 @@ def build_sites(
 
 def _build_site(site_id, record, buffer_record, settings, problems, report) -> Site | None:
     before = len(problems)
-    name = _text(record, "name")
-    if not name:
+    before_name = len(problems)
+    name = _text(record, "name", problems)
+    if not name and len(problems) == before_name:
         problems.add(record, "name", _value(record, "name"), "missing name")
     core, precision = _core_zone(record, settings, problems, report)
     designation = _designation(record, problems)
@@ -175,12 +179,15 @@ def _site_id(record: SiteRecord, problems: _Problems) -> str | None:
 
 def _core_zone(record, settings, problems, report):
     geom = record.geometry
-    declared = _text(record, "geometry_precision")
+    declared = _text(record, "geometry_precision", problems)
     if geom is not None and not geom.is_empty and geom.geom_type == "Point":
         return _circle(record, (geom.x, geom.y), settings, problems, report)
     if geom is None and _value(record, "lon") is not None:  # tables with lon/lat columns
         lon_lat = (_value(record, "lon"), _value(record, "lat"))
         return _circle(record, lon_lat, settings, problems, report)
+    if geom is not None and declared == GeometryPrecision.UNLOCATED:
+        problems.add(record, "geometry_precision", declared, "an unlocated site has no geometry")
+        return None, None
     if geom is None and declared == GeometryPrecision.UNLOCATED:
         report.notes.append(
             f"{record.source}, {record.location}: no location given; stored unlocated "
@@ -213,6 +220,18 @@ def _circle(record, lon_lat, settings, problems, report):
         return None, None
     area_ha = _number(record, "area_ha", problems, default=None, low=0.0, strict_low=True)
     radius_m = _number(record, "radius_m", problems, default=None, low=0.0, strict_low=True)
+    if area_ha is not None and area_ha > settings.max_declared_area_km2 * 100:
+        problems.add(
+            record,
+            "area_ha",
+            area_ha,
+            f"declared area over {settings.max_declared_area_km2:,.0f} km², larger than any "
+            "heritage property (hectares mistaken for square metres?)",
+        )
+        return None, None
+    if radius_m is not None and radius_m > _MAX_RADIUS_M:
+        problems.add(record, "radius_m", radius_m, f"must be at most {_MAX_RADIUS_M:,.0f} m")
+        return None, None
     if area_ha is not None:
         radius_m, precision = radius_for_area_m(area_ha), GeometryPrecision.APPROXIMATE_AREA_CIRCLE
     elif radius_m is not None:
@@ -229,7 +248,7 @@ def _circle(record, lon_lat, settings, problems, report):
             )
         return None, None
     circle = geodesic_circle(lon, lat, radius_m, settings.circle_segments)
-    limit = math.inf if area_ha is not None else settings.max_zone_area_km2
+    limit = settings.max_declared_area_km2 if area_ha is not None else settings.max_zone_area_km2
     try:
         checked = check_zone(circle, max_area_km2=limit, max_vertices=settings.max_zone_vertices)
     except GeometryError as exc:
@@ -248,7 +267,9 @@ def _zone(record, settings, problems, report, *, declared_area: bool = False):
     try:
         checked = check_zone(
             record.geometry,
-            max_area_km2=math.inf if declared_area else settings.max_zone_area_km2,
+            max_area_km2=(
+                settings.max_declared_area_km2 if declared_area else settings.max_zone_area_km2
+            ),
             max_vertices=settings.max_zone_vertices,
         )
     except GeometryError as exc:
@@ -274,8 +295,8 @@ def _designation(record, problems) -> Designation:
             "designation": nested.get("kind")
         }
         record = SiteRecord(record.source, record.location, {**record.properties, **flat}, None)
-    unesco_id = _integer(record, "unesco_id", problems)
-    kind_text = _text(record, "designation")
+    unesco_id = _integer(record, "unesco_id", problems, low=1, high=2**31 - 1)
+    kind_text = _text(record, "designation", problems)
     kind = DesignationKind.WORLD_HERITAGE if unesco_id is not None else DesignationKind.NATIONAL
     if kind_text:
         try:
@@ -306,14 +327,15 @@ def _names(record, problems) -> tuple[SiteName, ...]:
         return ()
     names = []
     for item in raw:
-        if not isinstance(item, Mapping) or not str(item.get("name", "")).strip():
-            problems.add(record, "names", item, "each name needs a non-empty 'name' and a 'lang'")
+        name = item.get("name") if isinstance(item, Mapping) else None
+        lang = item.get("lang") or "und" if isinstance(item, Mapping) else None
+        if not isinstance(name, str) or not name.strip() or "\x00" in name or len(name) > 1000:
+            problems.add(record, "names", item, "each name needs a 'name' (text) and a 'lang'")
             continue
-        lang = str(item.get("lang") or "und").strip()
-        if not _LANG.match(lang):
-            problems.add(record, "names", item, f"'{lang}' is not a BCP 47 language tag")
+        if not isinstance(lang, str) or not _LANG.match(lang.strip()) or len(lang.strip()) > 35:
+            problems.add(record, "names", item, f"{lang!r} is not a BCP 47 language tag")
             continue
-        names.append(SiteName(str(item["name"]).strip(), lang))
+        names.append(SiteName(name.strip(), lang.strip()))
     return tuple(names)
 
 
@@ -343,7 +365,13 @@ def _sources(record, problems) -> dict[str, str]:
         if isinstance(raw, str):
             raw = {"all": raw}
     if isinstance(raw, Mapping):
-        sources.update({str(k): str(v) for k, v in raw.items() if v not in (None, "")})
+        for key, value in raw.items():
+            if value in (None, ""):
+                continue
+            if not isinstance(value, str) or "\x00" in value:
+                problems.add(record, "sources", {key: value}, "each citation must be text")
+                continue
+            sources[str(key)] = value
     elif raw is not None:
         problems.add(record, "sources", raw, "sources must map each fact to its citation")
     for key, value in record.properties.items():
@@ -370,9 +398,22 @@ def _missing(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _text(record, key) -> str:
+def _text(record, key, problems, *, limit: int = 1000) -> str:
+    """A text field: a string (numbers are taken as written), no NUL, at most ``limit`` long."""
     value = _value(record, key)
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problems.add(record, key, value, "must be text")
+        return ""
+    text = str(value).strip()
+    if "\x00" in text:
+        problems.add(record, key, text, "contains a NUL character")
+        return ""
+    if len(text) > limit:
+        problems.add(record, key, text, f"is longer than {limit} characters")
+        return ""
+    return text
 
 
 def _json_or_text(text: str) -> object:
@@ -390,6 +431,8 @@ def _number(record, key, problems, *, default, low=None, high=None, strict_low=F
     if raw is None:
         return default
     try:
+        if isinstance(raw, bool):
+            raise TypeError
         value = float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         problems.add(record, key, raw, "must be a number")
@@ -409,10 +452,12 @@ def _integer(record, key, problems, *, low=None, high=None) -> int | None:
     if raw is None:
         return None
     try:
+        if isinstance(raw, bool):
+            raise TypeError
         value = float(raw)  # type: ignore[arg-type]
         if not value.is_integer():
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         problems.add(record, key, raw, "must be a whole number")
         return None
     if (low is not None and value < low) or (high is not None and value > high):

@@ -92,6 +92,8 @@ def _read_file(path: Path, crs: str | None) -> Iterator[SiteRecord]:
 def _read_geojson(path: Path) -> Iterator[SiteRecord]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except RecursionError:
+        raise InvalidInputError("JSON nested too deeply to be GeoJSON", source=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
             f"not valid JSON: {exc.msg}", source=str(path), location=f"line {exc.lineno}"
@@ -110,7 +112,20 @@ def _read_geojson(path: Path) -> Iterator[SiteRecord]:
         location = f"feature index {index}"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             raise InvalidInputError("not a GeoJSON Feature", source=str(path), location=location)
-        properties = {str(k).lower(): v for k, v in (feature.get("properties") or {}).items()}
+        raw_properties = feature.get("properties") or {}
+        if not isinstance(raw_properties, dict):
+            raise InvalidInputError(
+                [
+                    Problem(
+                        path.name,
+                        location,
+                        "properties",
+                        _brief(raw_properties),
+                        "must be an object",
+                    )
+                ]
+            )
+        properties = {str(k).lower(): v for k, v in raw_properties.items()}
         if "id" not in properties and feature.get("id") is not None:
             properties["id"] = feature["id"]
         geometry = _geojson_geometry(feature.get("geometry"), path, location)
@@ -216,10 +231,11 @@ def _csv_point(row, lon_col, lat_col, path, location) -> Point:
 def _read_with_gdal(path: Path) -> Iterator[SiteRecord]:
     datasets = _gdal_datasets(path)
     try:
-        layers = [
+        layers = [  # tables without geometry (QGIS's layer_styles) hold no sites
             (dataset, name, inner)
             for dataset, inner in datasets
-            for name, _ in pyogrio.list_layers(dataset)
+            for name, geometry_type in pyogrio.list_layers(dataset)
+            if geometry_type is not None
         ]
         for dataset, layer, inner in layers:
             frame = pyogrio.read_dataframe(dataset, layer=layer)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from heritage.domain import GeometryPrecision, Site
+from heritage.domain import Site
 from heritage.errors import InvalidInputError
 from heritage.registry import SiteRecord
 
@@ -55,32 +55,28 @@ def read_whc_records(
 def merge_whc_site(existing: Site, incoming: Site) -> Site:
     """Update a registered site with the list's facts, keeping what the registry knows better.
 
-    The designation and countries come from the list. The zones come from the list only when
-    they are at least as exact as the registered ones: a digitised or surveyed boundary is kept,
-    and so is a curator's stated radius when the list gives no area either.
+    Only facts that differ change: the designation (and its citation) and the countries. Names
+    and other citations stay the registry's, so importing the list after the shipped registry,
+    and the registry again after the list, changes nothing when they agree. The zones come from
+    the list only when they are more exact than the registered ones.
     """
-    names = list(existing.names)
-    names += [n for n in incoming.names if n not in names]
     sources = dict(existing.provenance.sources)
-    sources["designation"] = incoming.provenance.sources.get("designation", "")
+    if incoming.designation != existing.designation:
+        sources["designation"] = incoming.provenance.sources.get("designation", "")
     ours, theirs = existing.provenance.geometry_precision, incoming.provenance.geometry_precision
-    # A radius circle from the list is the import's default radius, never better than ours.
-    keep_zones = (
-        theirs.rank > ours.rank or theirs is ours is GeometryPrecision.APPROXIMATE_RADIUS_CIRCLE
-    )
-    if not keep_zones:
+    take_zones = theirs.rank < ours.rank
+    if take_zones:
         sources["geometry"] = incoming.provenance.sources.get("geometry", "")
     provenance = dataclasses.replace(
-        existing.provenance if keep_zones else incoming.provenance, sources=sources
+        incoming.provenance if take_zones else existing.provenance, sources=sources
     )
     return dataclasses.replace(
         existing,
         designation=incoming.designation,
         countries=incoming.countries or existing.countries,
-        names=tuple(names),
         provenance=provenance,
-        core_zone=existing.core_zone if keep_zones else incoming.core_zone,
-        buffer_zone=existing.buffer_zone if keep_zones else incoming.buffer_zone,
+        core_zone=incoming.core_zone if take_zones else existing.core_zone,
+        buffer_zone=incoming.buffer_zone if take_zones else existing.buffer_zone,
     )
 
 

@@ -392,3 +392,15 @@ def test_importing_an_export_into_the_same_registry_changes_nothing(runner, tmp_
     invoke(runner, "sites", "export", "--format", fmt, "-o", str(exported))
     result = invoke(runner, "sites", "import", str(exported))
     assert "0 created, 0 updated, 51 unchanged" in result.output
+
+
+def test_the_list_and_the_shipped_registry_agree_so_alternating_imports_change_nothing(
+    runner, shared_data
+):
+    whc = str(shared_data / "heritage" / "whc-sites-2023.csv")
+    invoke(runner, "sites", "import", str(SITES))
+    invoke(runner, "sites", "import-whc", whc)
+    again = invoke(runner, "sites", "import", str(SITES))
+    assert "0 created, 0 updated, 51 unchanged" in again.output
+    whc_again = invoke(runner, "sites", "import-whc", whc)
+    assert "0 created, 0 updated" in whc_again.output

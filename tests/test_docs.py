@@ -51,3 +51,21 @@ def test_every_route_is_documented(app):
     documented = {re.sub(r"<[^>]+>", "<id>", rule) for rule in rules}
     missing = [rule for rule in documented if rule not in README]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "config, words",
+    [
+        ({"SENSITIVE_GRID_DEG": 0}, "HERITAGE_SENSITIVE_GRID_DEG must be greater than 0"),
+        ({"MAX_ZONE_AREA_KM2": "abc"}, "HERITAGE_MAX_ZONE_AREA_KM2 must be a float"),
+        ({"PAGE_LIMIT_DEFAULT": 5000}, "must not exceed HERITAGE_PAGE_LIMIT_MAX"),
+        ({"DATABASE_URL": "notaurl"}, "not a database URL"),
+    ],
+)
+def test_bad_settings_stop_the_app_with_a_message_naming_them(tmp_path, config, words):
+    from heritage.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=words):
+        create_app(
+            {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", **config}
+        )

@@ -67,16 +67,35 @@ def parse_rows(
             yield number, Rejection(source_file, number, problem[0], problem[1], raw)
             continue
         try:
-            yield number, adapter.parse_row(row)
+            item = adapter.parse_row(row)
+            _check_sizes(item)
+            yield number, item
         except RowError as exc:
             yield number, Rejection(source_file, number, exc.column, exc.reason, dict(row))
 
 
+# Column sizes of the event store: longer values are data errors, named here, not in the database.
+_MAX_ID, _MAX_REVISION = 128, 64
+
+
+def _check_sizes(item: ConflictEvent | Retraction) -> None:
+    if len(item.source_id) > _MAX_ID:
+        raise RowError("id", f"event id longer than {_MAX_ID} characters")
+    if len(item.revision) > _MAX_REVISION:
+        raise RowError("revision", f"revision longer than {_MAX_REVISION} characters")
+
+
 def text(row: Mapping[str, str], column: str) -> str:
     value = row.get(column)
-    if value.__class__ is str:  # the hot path: every CSV value
-        return value.strip()
-    return "" if value is None else str(value).strip()
+    if value.__class__ is not str:
+        if value is None:
+            return ""
+        if isinstance(value, (dict, list)):
+            raise RowError(column, f"must be a single value, not {type(value).__name__}")
+        value = str(value)
+    if "\x00" in value:  # PostgreSQL cannot store it; nothing real contains it
+        raise RowError(column, "contains a NUL character")
+    return value.strip()
 
 
 def parse_float(row: Mapping[str, str], column: str, *, required: bool = True) -> float | None:

@@ -8,6 +8,7 @@ ingested again. With ``strict``, the file is one transaction and any rejection u
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import shutil
 import tempfile
@@ -62,7 +63,15 @@ class IngestResult:
 
 
 def create_api_key(session: Session, name: str, *, now: datetime) -> str:
-    """A new random key for partner ``name``; only its hash is stored, so show it once."""
+    """A new random key for partner ``name``; only its hash is stored, so show it once.
+
+    The name becomes the source of the partner's events, so it is a short slug.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", name):
+        raise InvalidInputError(
+            f"API key name {name!r} must be 1-64 lower-case letters, digits, '.', '_' or '-'",
+            source="api-keys create",
+        )
     key = secrets.token_urlsafe(32)
     api_keys.create_api_key(session, name, key, now=now)
     session.commit()

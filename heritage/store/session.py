@@ -14,10 +14,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from heritage.errors import DatabaseNotReadyError
+from heritage.errors import DatabaseNotReadyError, InvalidInputError
 
 __all__ = [
     "create_db_engine",
@@ -39,7 +39,12 @@ def sqlite_url(path: Path) -> str:
 
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; ``postgresql://`` URLs use the psycopg 3 driver."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InvalidInputError(
+            f"HERITAGE_DATABASE_URL is not a database URL: {url!r}", source="configuration"
+        ) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+
+from heritage.errors import InvalidInputError
 
 __all__ = ["register"]
 
 
 def register(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_secure_headers)
+
+
+def _refuse_nul():
+    """No identifier or filter of ours contains a NUL; PostgreSQL cannot even store one."""
+    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+        raise InvalidInputError("the request contains a NUL character", source="request")
 
 
 def _secure_headers(response):

@@ -49,7 +49,7 @@ def _problems(records, settings):
             "one of",
         ),
         ({**GOOD, "inscribed_year": 1980.5}, zoo.PALMYRA_SQUARE, "inscribed_year", "whole number"),
-        ({**GOOD, "names": [{"lang": "ar"}]}, zoo.PALMYRA_SQUARE, "names", "non-empty"),
+        ({**GOOD, "names": [{"lang": "ar"}]}, zoo.PALMYRA_SQUARE, "names", "needs a 'name'"),
         ({**GOOD, "names": [{"name": "x", "lang": "?!"}]}, zoo.PALMYRA_SQUARE, "names", "BCP 47"),
         ({**GOOD, "area_ha": 0}, zoo.POINT, "area_ha", "greater than"),
         ({**GOOD, "zone": "outer"}, zoo.PALMYRA_SQUARE, "zone", "'core' or 'buffer'"),
@@ -168,3 +168,58 @@ def test_unlocated_listing_is_kept_with_empty_zones(settings):
     (site,), report = build_sites([record], settings)
     assert site.core_zone.is_empty and site.buffer_zone.is_empty
     assert "unlocated" in report.notes[0]
+
+
+@pytest.mark.parametrize(
+    "properties, field, words",
+    [
+        ({**GOOD, "name": "Pal\x00myra"}, "name", "NUL"),
+        ({**GOOD, "name": {"en": "Palmyra"}}, "name", "must be text"),
+        ({**GOOD, "name": True}, "name", "must be text"),
+        (
+            {**GOOD, "names": [{"name": "x", "lang": "ar-Latn-" + "-".join(["abcdefgh"] * 4)}]},
+            "names",
+            "BCP 47",
+        ),
+        ({**GOOD, "names": [{"name": {"x": 1}, "lang": "ar"}]}, "names", "needs a 'name'"),
+        ({**GOOD, "sources": {"geometry": {"nested": 1}}}, "sources", "must be text"),
+        ({**GOOD, "unesco_id": 3_000_000_000}, "unesco_id", "between 1 and"),
+        ({**GOOD, "unesco_id": 1e20}, "unesco_id", "between 1 and"),
+        ({**GOOD, "unesco_id": True}, "unesco_id", "whole number"),
+        ({**GOOD, "vulnerability": True}, "vulnerability", "must be a number"),
+    ],
+)
+def test_values_of_the_wrong_kind_are_named_not_stored_as_text(settings, properties, field, words):
+    (problem,) = _problems([_record(properties)], settings)
+    assert problem.field == field and words in problem.reason
+
+
+@pytest.mark.parametrize(
+    "extra, field, words",
+    [
+        ({"radius_m": 8_000_000}, "radius_m", "at most 500,000 m"),
+        ({"area_ha": 1e12}, "area_ha", "larger than any heritage property"),
+        ({"radius_m": True}, "radius_m", "must be a number"),
+    ],
+)
+def test_absurd_circles_are_refused(settings, extra, field, words):
+    (problem,) = _problems([_record({**GOOD, **extra}, zoo.POINT)], settings)
+    assert problem.field == field and words in problem.reason
+
+
+def test_a_polygon_labelled_as_an_area_circle_is_still_held_to_a_limit(settings):
+    huge = box(20.0, 10.0, 32.0, 20.0)  # about 1.4 million km²
+    (problem,) = _problems(
+        [_record({**GOOD, "geometry_precision": "approximate-area-circle"}, huge)], settings
+    )
+    assert "limit of 1,000,000 km²" in problem.reason
+
+
+def test_an_unlocated_site_with_a_geometry_is_a_contradiction(settings):
+    (problem,) = _problems([_record({**GOOD, "geometry_precision": "unlocated"})], settings)
+    assert problem.field == "geometry_precision" and "no geometry" in problem.reason
+
+
+def test_an_empty_input_is_an_error_not_a_silent_success(settings):
+    with pytest.raises(InvalidInputError, match="no sites in the input"):
+        build_sites([], settings)

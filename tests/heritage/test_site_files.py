@@ -4,6 +4,7 @@ import json
 import warnings
 
 import geometries as zoo
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -225,3 +226,33 @@ def test_zip_without_a_shapefile_says_so(tmp_path, settings):
         archive.writestr("readme.txt", "nothing here")
     with pytest.raises(InvalidInputError, match="empty.zip: the ZIP archive holds no shapefile"):
         _import(path, settings)
+
+
+def test_geopackage_style_tables_without_geometry_are_skipped(tmp_path, settings):
+    import pandas as pd
+    import pyogrio
+
+    gpkg = tmp_path / "qgis.gpkg"
+    frame = gpd.GeoDataFrame([PALMYRA], geometry=[zoo.PALMYRA_SQUARE], crs="EPSG:4326")
+    frame.to_file(gpkg, layer="sites")
+    pyogrio.write_dataframe(pd.DataFrame({"styleName": ["default"]}), gpkg, layer="layer_styles")
+    (site,), _ = _import(gpkg, settings)
+    assert site.id == "palmyra"
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": [1, 2], '
+            '"geometry": null}]}',
+            "field 'properties'",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_malformed_geojson_gives_a_clear_error(tmp_path, settings, content, words):
+    path = tmp_path / "odd.geojson"
+    path.write_text(content)
+    text, _ = _problem_text(lambda: _import(path, settings))
+    assert "odd.geojson" in text and words in text

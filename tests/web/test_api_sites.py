@@ -673,3 +673,31 @@ def test_api_responses_carry_a_strict_content_security_policy_and_nosniff(client
     assert "script-src 'self'" in csp
     assert "object-src 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_sensitive_sites_geometry_citation_is_withheld_too(client, runner, tmp_path):
+    citation = "survey 2019: centre at 20.0155 N, 10.0155 E"
+    site = feature(
+        "cited-panels",
+        "Cited panels",
+        HIDDEN_CORE,
+        sensitive=True,
+        sources={"geometry": citation, "designation": "national list"},
+    )
+    import_sites(runner, write_sites(tmp_path / "cited.geojson", [site]))
+    published = client.get("/api/v1/sites/cited-panels").get_json()["properties"]["sources"]
+    assert citation not in json.dumps(published)
+    assert published["designation"] == "national list" and "withheld" in published["geometry"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/sites/%00",
+        "/api/v1/events/acled:%00",
+        "/api/v1/events?source=%00",
+        "/api/v1/sites?country=S%00",
+    ],
+)
+def test_a_nul_character_in_a_request_is_a_clear_400_on_every_database(client, path):
+    assert_error(client.get(path), 400, "invalid_input")

@@ -152,3 +152,20 @@ def test_event_responses_match_the_openapi_document(client, ingested):
     check(client.get("/api/v1/events/acled:SYR1").get_json(), "Event")
     check(client.get("/api/v1/sources").get_json(), "Sources")
     check(client.get("/api/v1/quarantine").get_json(), "Quarantine")
+
+
+def test_posted_values_a_database_cannot_hold_are_refused_by_name(client, key):
+    headers = {"Authorization": f"Bearer {key}"}
+    for bad, field in (
+        (_feature("nul\x00id"), "id"),
+        (_feature("x" * 200), "id"),
+        (_feature("ok", place={"nested": 1}), "place"),
+    ):
+        response = client.post("/api/v1/events", json=bad, headers=headers)
+        assert response.status_code == 400, response.get_json()
+        assert response.get_json()["error"]["details"][0]["field"] == field
+
+
+def test_api_key_names_are_short_slugs(runner):
+    result = runner.invoke(args=["api-keys", "create", "Partner A with a long name"])
+    assert result.exit_code == 1 and "must be 1-64 lower-case" in result.output
