@@ -17,6 +17,7 @@ from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from heritage.config import Settings
+from heritage.countries import countries_near, is_in_countries
 from heritage.domain import (
     Designation,
     DesignationKind,
@@ -137,6 +138,9 @@ def _build_site(site_id, record, buffer_record, settings, problems, report) -> S
     sources = _sources(record, problems)
     if len(problems) > before or core is None:
         return None
+    _check_country(record, core, countries, problems, report)
+    if len(problems) > before:
+        return None
     if buffer_record is not None:
         buffer = _zone(buffer_record, settings, problems, report)
         if buffer is None:
@@ -155,6 +159,32 @@ def _build_site(site_id, record, buffer_record, settings, problems, report) -> S
         countries=countries,
         vulnerability=vulnerability,
         sensitive=sensitive,
+    )
+
+
+def _check_country(record, core, countries, problems, report) -> None:
+    """Catch swapped latitude and longitude that stay in range: the zone is not in its country,
+    but the swapped position is. Outside its country otherwise, the zone is only noted."""
+    if core.is_empty or not countries:
+        return
+    point = core.representative_point()
+    lon, lat = point.x, point.y
+    if is_in_countries(lon, lat, countries) is not False:
+        return
+    declared = ", ".join(countries)
+    if abs(lon) <= 90 and is_in_countries(lat, lon, countries):
+        problems.add(
+            record,
+            "geometry",
+            (round(lon, 4), round(lat, 4)),
+            f"latitude and longitude look swapped: the zone lies outside {declared}, and "
+            f"({lat:.4f}, {lon:.4f}) would lie inside; give each position as lon, lat",
+        )
+        return
+    near = ", ".join(countries_near(lon, lat)) or "no country"
+    report.notes.append(
+        f"{record.source}, {record.location}: the zone lies outside its declared country "
+        f"({declared}), in or near {near}; check its coordinates"
     )
 
 

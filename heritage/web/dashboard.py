@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, render_template, send_from_directory
 
+from heritage.countries import BASEMAP
 from heritage.store import sites as site_store
 from heritage.web.db import get_runtime, get_session
 
@@ -49,6 +50,14 @@ def local_names(site) -> list[dict]:
         direction = "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
         shown.append({"name": name.name, "lang": name.lang, "dir": direction})
     return shown
+
+
+@bp.get("/basemap/countries.geojson")
+def basemap():
+    """The offline country basemap (package data, shared with the registry's country check)."""
+    return send_from_directory(
+        BASEMAP.parent, BASEMAP.name, max_age=86400, mimetype="application/geo+json"
+    )
 
 
 @bp.get("/vendor/<package>/<path:filename>")

@@ -223,3 +223,24 @@ def test_an_unlocated_site_with_a_geometry_is_a_contradiction(settings):
 def test_an_empty_input_is_an_error_not_a_silent_success(settings):
     with pytest.raises(InvalidInputError, match="no sites in the input"):
         build_sites([], settings)
+
+
+def test_swapped_coordinates_that_stay_in_range_are_caught_by_the_declared_country(settings):
+    # Palmyra written as (lat, lon): in range, but in central Turkey, not in Syria.
+    (problem,) = _problems([_record({**GOOD, "countries": "SY"}, zoo.SWAPPED)], settings)
+    assert problem.field == "geometry" and "latitude and longitude look swapped" in problem.reason
+    point = [_record({**GOOD, "countries": "SY", "radius_m": 500}, Point(34.55, 38.27))]
+    (problem,) = _problems(point, settings)
+    assert "look swapped" in problem.reason
+
+
+def test_a_zone_outside_its_country_is_noted_not_refused(settings):
+    record = _record({**GOOD, "countries": "JO"})  # Palmyra is in Syria
+    (site,), report = build_sites([record], settings)
+    assert any("outside its declared country (JO), in or near SY" in n for n in report.notes)
+
+
+def test_crimea_is_ukraine_in_the_country_check(settings):
+    chersonese = _record({**GOOD, "countries": "UA", "radius_m": 300}, Point(33.4925, 44.6119))
+    (site,), report = build_sites([chersonese], settings)
+    assert not any("outside" in n for n in report.notes)
