@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,12 @@ import click
 from tqdm import tqdm
 
 from heritage import pipeline
+from heritage.config import RISK_MODEL
 from heritage.errors import HeritageError
 from heritage.export import site_feature, sites_csv
 from heritage.ingest.generic import parse_mapping
 from heritage.ingest.reader import FORMATS
+from heritage.pipeline.backtest import run_backtest
 from heritage.runtime import Runtime
 from heritage.store import feeds
 from heritage.store import sites as site_store
@@ -72,7 +75,56 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         _run(require_current_schema, runtime.engine)  # fail early without init-db
         _serve(serve_app, host, port, with_scheduler=not no_scheduler)
 
+    @click.command("backtest")
+    @click.option(
+        "--events",
+        "event_files",
+        required=True,
+        help="Event file(s), comma-separated (any format reports ingest reads).",
+    )
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), help="Override the detected format."
+    )
+    @click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]))
+    @click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]))
+    @click.option("--step", default="7d", show_default=True, help="Days between dates, e.g. 7d.")
+    @click.option("--sites", "site_ids", help="Site ids, comma-separated (default: all).")
+    @click.option(
+        "--registry",
+        type=click.Path(path_type=Path),
+        default=_SHIPPED_SITES,
+        help="Site registry folder or file (default: the repository's sites/).",
+    )
+    @click.option("--out", required=True, type=click.Path(path_type=Path), help="CSV to write.")
+    @click.option("--plot", type=click.Path(path_type=Path), help="PNG timeline to write.")
+    def backtest_command(  # noqa: PLR0913 - one option each
+        event_files, fmt, first, last, step, site_ids, registry, out, plot
+    ) -> None:
+        """Replay history in memory: each site's risk timeline (the database is not touched)."""
+        if not step.endswith("d") or not step[:-1].isdigit() or int(step[:-1]) < 1:
+            raise click.BadParameter("use a number of days such as 7d", param_hint="--step")
+        summary = _run(
+            lambda: run_backtest(
+                [Path(p) for p in event_files.split(",")],
+                registry,
+                runtime.settings,
+                RISK_MODEL,
+                first=first.date(),
+                last=last.date(),
+                step=timedelta(days=int(step[:-1])),
+                site_ids=[s for s in (site_ids or "").split(",") if s] or None,
+                out=out,
+                plot=plot,
+                fmt=fmt,
+            )
+        )
+        click.echo(
+            f"{summary.events} events ({summary.rejected} rejected rows); "
+            f"{len(summary.rows)} rows written to {out}" + (f"; plot in {plot}" if plot else "")
+        )
+
     return [
+        backtest_command,
         init_db,
         seed,
         serve,

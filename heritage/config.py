@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 from heritage.errors import InvalidInputError
 
-__all__ = ["Settings", "settings_from_mapping", "SETTING_DOCS"]
+__all__ = ["RISK_MODEL", "RiskModel", "SETTING_DOCS", "Settings", "settings_from_mapping"]
 
 
 def _doc(default: object, text: str) -> object:
@@ -131,3 +131,81 @@ def _coerce(f: dataclasses.Field, raw: object) -> object:
             f"setting HERITAGE_{f.name.upper()} must be a {kind.__name__}, got {raw!r}",
             source="configuration",
         ) from None
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """Every weight, reach and threshold of matching and scoring, each with its reason.
+
+    score = vulnerability x sum over events of
+            severity(type, fatalities) x proximity(distance, zone, precision)
+            x recency(age, half-life) x confidence
+    """
+
+    reach_m: Mapping[str, float] = field(
+        default_factory=lambda: {
+            # Weapons that strike from afar make a site's surroundings dangerous further out.
+            "airstrike": 20_000.0,
+            "shelling": 20_000.0,
+            "explosion": 10_000.0,
+            "armed_clash": 15_000.0,
+            "violence_against_civilians": 10_000.0,
+            # Harm that needs people on the spot matters only close by.
+            "destruction": 5_000.0,
+            "looting": 5_000.0,
+            "occupation": 5_000.0,
+            "unrest": 3_000.0,
+            "other": 5_000.0,
+        }
+    )
+    max_precision_m: float = 50_000.0
+    """Events located only to a province (100 km and more) or a country never match a site."""
+    severity: Mapping[str, float] = field(
+        default_factory=lambda: {
+            # Direct harm to the fabric first (DESIGN.md: destruction and strikes are critical).
+            "destruction": 1.0,
+            "airstrike": 1.0,
+            "shelling": 0.9,
+            "explosion": 0.8,
+            "looting": 0.7,
+            "occupation": 0.6,
+            "armed_clash": 0.6,
+            "violence_against_civilians": 0.4,
+            "unrest": 0.15,
+            "other": 0.1,
+        }
+    )
+    fatality_weight: float = 0.25
+    """Severity grows with log(1 + deaths): 10 deaths weigh 1.6 times an event without."""
+    zone_weight: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "core": 1.0,
+            "buffer": 0.7,
+            "vicinity": 0.4,
+        }
+    )
+    distance_decay_m: float = 5_000.0
+    """Proximity halves every 5 km outside the core zone (x 0.5 ** (distance / decay))."""
+    uncertain_weight: float = 0.5
+    """An event that may or may not be at the site (radius larger than its distance) weighs
+    half, and a further precision factor min(1, 1 km / radius) ** 0.5 shrinks coarse ones."""
+    half_life_days: float = 30.0
+    """An event's weight halves every 30 days: a month-old strike still matters, a year-old
+    one barely does."""
+    horizon_days: float = 365.0
+    """Events older than a year are left out of a score."""
+    levels: tuple[tuple[str, float], ...] = (
+        ("critical", 8.0),
+        ("high", 3.0),
+        ("elevated", 1.0),
+        ("low", 0.2),
+    )
+    """Score thresholds, highest first; below the last is 'none'. Calibrated by backtesting."""
+    critical_days: float = 7.0
+    """A strike, shelling, explosion or destruction precisely inside the core zone in the last
+    7 days makes the level critical whatever the score."""
+    trend_days: float = 28.0
+    """The trend compares the score with the score this many days before."""
+
+
+RISK_MODEL = RiskModel()

@@ -15,6 +15,7 @@ __all__ = [
     "Designation",
     "DesignationKind",
     "EventType",
+    "Exposure",
     "Fatalities",
     "GeometryPrecision",
     "Provenance",
@@ -22,6 +23,7 @@ __all__ = [
     "Retraction",
     "Site",
     "SiteName",
+    "Zone",
 ]
 
 
@@ -171,3 +173,26 @@ class Retraction:
     source: str
     source_id: str
     revision: str = ""
+
+
+class Zone(StrEnum):
+    """Where an event lies relative to a site."""
+
+    CORE = "core"
+    BUFFER = "buffer"
+    VICINITY = "vicinity"
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """An event matched to a site: distance to the core zone (0 inside) and the zone.
+
+    ``is_uncertain`` when the event's location radius is larger than its distance to the
+    site: it may or may not be there, so it is never a core-zone hit and weighs less.
+    """
+
+    site_id: str
+    event_ref: str
+    distance_m: float
+    zone: Zone
+    is_uncertain: bool

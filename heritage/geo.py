@@ -28,6 +28,7 @@ __all__ = [
     "generalise",
     "geodesic_area_km2",
     "geodesic_circle",
+    "local_projection",
     "radius_for_area_m",
     "to_multipolygon",
 ]
@@ -285,7 +286,7 @@ def _unwrap(geom: BaseGeometry, lon0: float) -> BaseGeometry:
     )
 
 
-def _local_projection(lon0: float, lat0: float) -> Transformer:
+def local_projection(lon0: float, lat0: float) -> Transformer:
     """Azimuthal equidistant projection on WGS84 centred on (lon0, lat0), in metres.
 
     Built as a PROJ pipeline: about 300 times faster to create than a CRS-to-CRS transformer,
@@ -298,14 +299,14 @@ def _local_projection(lon0: float, lat0: float) -> Transformer:
 
 
 def _to_local(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
-    projection = _local_projection(lon0, lat0)
+    projection = local_projection(lon0, lat0)
     return shapely.transform(
         geom, lambda xy: np.column_stack(projection.transform(xy[:, 0], xy[:, 1]))
     )
 
 
 def _from_local(geom: BaseGeometry, lon0: float, lat0: float) -> BaseGeometry:
-    projection = _local_projection(lon0, lat0)
+    projection = local_projection(lon0, lat0)
     return shapely.transform(
         geom,
         lambda xy: np.column_stack(
