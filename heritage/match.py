@@ -61,8 +61,9 @@ def match_events(
     """Every (event, site) pair within the event type's reach of the site's core zone.
 
     Events located only to a province or a country (precision above ``max_precision_m``)
-    match nothing. An event whose location radius is larger than its distance to the site is
-    ``is_uncertain`` and never in the core zone.
+    match nothing. An event whose location radius is larger than its distance to the site (or,
+    inside the core, than its distance to the core's edge) is ``is_uncertain`` and never in the
+    core or buffer zone.
     """
     usable = [e for e in events if e.precision_m <= rules.max_precision_m]
     if not usable or not index.sites:
@@ -117,24 +118,23 @@ def _measure(index: SiteIndex, site_i: int, events: list[ConflictEvent], rules: 
     x, y = projection.transform(lon, np.array([e.lat for e in events]))
     points = shapely.points(x, y)
     distance = shapely.distance(core, points)
-    in_buffer = (
-        shapely.intersects(buffer, points) if not buffer.is_empty else np.zeros(len(events), bool)
-    )
+    # Inside the core, how far to its edge: a location radius beyond that may lie outside it.
+    depth = np.where(distance == 0.0, shapely.distance(core.boundary, points), 0.0)
+    if buffer.is_empty:
+        in_buffer = np.zeros(len(events), bool)
+    else:
+        in_buffer = shapely.intersects(buffer, points)
     site_id = index.sites[site_i].id
     out = []
-    for event, d, buffered in zip(events, distance.tolist(), in_buffer.tolist(), strict=True):
+    rows = zip(events, distance.tolist(), depth.tolist(), in_buffer.tolist(), strict=True)
+    for event, d, inside_by, buffered in rows:
         if d > rules.reach_m[event.event_type.value]:
             continue
-        uncertain = event.precision_m > d
-        zone = (
-            Zone.VICINITY
-            if uncertain
-            else Zone.CORE
-            if d == 0.0
-            else Zone.BUFFER
-            if buffered
-            else Zone.VICINITY
-        )
+        uncertain = event.precision_m > (inside_by if d == 0.0 else d)
+        if uncertain:
+            zone = Zone.VICINITY  # it may or may not be there: never a core or buffer hit
+        else:
+            zone = Zone.CORE if d == 0.0 else Zone.BUFFER if buffered else Zone.VICINITY
         out.append(Exposure(site_id, f"{event.source}:{event.source_id}", d, zone, uncertain))
     return out
 
