@@ -24,6 +24,7 @@ from heritage.export import site_feature, sites_csv
 from heritage.ingest.generic import parse_mapping
 from heritage.ingest.reader import FORMATS
 from heritage.pipeline.backtest import run_backtest
+from heritage.risk import LEVELS
 from heritage.runtime import Runtime
 from heritage.store import feeds
 from heritage.store import sites as site_store
@@ -123,7 +124,35 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
             f"{len(summary.rows)} rows written to {out}" + (f"; plot in {plot}" if plot else "")
         )
 
+    @click.command("assess")
+    @click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="Assess as on this day (default: today).",
+    )
+    def assess(as_of) -> None:
+        """Match new and changed events, then reassess every site (one row per site and day)."""
+        with _session(runtime) as session:
+            result = pipeline.match_and_assess(
+                session,
+                RISK_MODEL,
+                now=runtime.clock(),
+                as_of=as_of.date() if as_of else None,
+                reassess_all=True,
+            )
+        counts = {level: list(result.levels.values()).count(level) for level in LEVELS}
+        click.echo(
+            f"as of {result.as_of}: matched {result.events_matched} event(s), "
+            f"{result.exposures} exposure(s); "
+            + ", ".join(f"{n} {level}" for level, n in counts.items())
+        )
+        for site_id, level in sorted(result.levels.items()):
+            if level in ("high", "critical"):
+                click.echo(f"{level}: {site_id}")
+
     return [
+        assess,
         backtest_command,
         init_db,
         seed,

@@ -73,6 +73,10 @@ class Settings:
     scheduler_heartbeat_s: int = _doc(
         60, "How often the scheduler process records that it is alive (seconds)."
     )
+    assess_interval_s: int = _doc(
+        300,
+        "How often the scheduler matches changed events and reassesses the sites they touch.",
+    )
     scheduler_stale_s: int = _doc(
         300,
         "After this many seconds without a heartbeat, /healthz reports the scheduler as stale.",

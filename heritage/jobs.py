@@ -14,11 +14,12 @@ from datetime import timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from heritage import pipeline
+from heritage.config import RISK_MODEL
 from heritage.errors import HeritageError
 from heritage.runtime import Runtime
 from heritage.store.heartbeats import SCHEDULER
 
-__all__ = ["build_scheduler", "heartbeat"]
+__all__ = ["assess_tick", "build_scheduler", "heartbeat"]
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,31 @@ def build_scheduler(runtime: Runtime) -> BlockingScheduler:
         coalesce=True,
         max_instances=1,
     )
+    scheduler.add_job(
+        assess_tick,
+        "interval",
+        seconds=runtime.settings.assess_interval_s,
+        kwargs={"runtime": runtime},
+        id="assess",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=started_at + timedelta(seconds=5),
+    )
     return scheduler
+
+
+def assess_tick(runtime: Runtime) -> None:
+    """Match what changed since the last tick and reassess the sites it touches."""
+    try:
+        with runtime.session() as session:
+            result = pipeline.match_and_assess(session, RISK_MODEL, now=runtime.clock())
+        log.info(
+            "assess tick: %d event(s) matched, %d site(s) reassessed",
+            result.events_matched,
+            len(result.levels),
+        )
+    except HeritageError:
+        log.exception("assess tick failed")
 
 
 def heartbeat(runtime: Runtime, started_at) -> None:

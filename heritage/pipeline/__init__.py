@@ -10,6 +10,7 @@ from heritage.pipeline.events import (
     ingest_event_json,
     ingest_location,
 )
+from heritage.pipeline.risk import AssessResult, match_and_assess
 from heritage.pipeline.sites import (
     ImportResult,
     import_site_files,
@@ -18,6 +19,8 @@ from heritage.pipeline.sites import (
 )
 
 __all__ = [
+    "AssessResult",
+    "match_and_assess",
     "ImportResult",
     "IngestResult",
     "create_api_key",

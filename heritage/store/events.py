@@ -198,7 +198,7 @@ def get_event(session: Session, ref: str) -> tuple[StoredEvent, list[EventRevisi
             .order_by(event_revisions.c.version)
         )
     ]
-    stored = _stored(row)
+    stored = stored_event(row)
     current = EventRevision(
         row.version, row.revision, row.retracted, _data(stored.event), row.changed_at, None
     )
@@ -220,7 +220,7 @@ def list_events(
         .limit(limit)
         .offset(offset)
     ).all()
-    return [_stored(row) for row in rows], total
+    return [stored_event(row) for row in rows], total
 
 
 def _conditions(query: EventQuery) -> list:
@@ -272,7 +272,7 @@ def _archive(session: Session, event_id: int, now: datetime) -> None:
             version=row.version,
             revision=row.revision,
             retracted=row.retracted,
-            data=_data(_stored(row).event),
+            data=_data(stored_event(row).event),
             valid_from=row.changed_at,
             valid_until=now,
         )
@@ -364,7 +364,7 @@ def _data(event: ConflictEvent) -> dict:
     return data
 
 
-def _stored(row) -> StoredEvent:
+def stored_event(row) -> StoredEvent:
     event = ConflictEvent(
         source=row.source,
         source_id=row.source_id,

@@ -24,9 +24,12 @@ from sqlalchemy import (
 
 __all__ = [
     "api_keys",
+    "assessments",
     "event_revisions",
     "events",
+    "exposures",
     "ingests",
+    "matching_state",
     "metadata",
     "quarantine",
     "registry_imports",
@@ -281,4 +284,47 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+)
+
+exposures = Table(
+    "exposures",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "event_id",
+        Integer,
+        ForeignKey("events.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("distance_m", Float, nullable=False),
+    Column("zone", String(16), nullable=False),
+    Column("is_uncertain", Boolean, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("level", String(16), nullable=False, index=True),
+    Column("trend", String(16), nullable=False),
+    Column("previous_score", Float),
+    Column("n_events", Integer, nullable=False),
+    Column("contributions", JSON, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    UniqueConstraint("site_id", "as_of", name="uq_assessments_site_id_as_of"),
+)
+
+matching_state = Table(
+    "matching_state",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    # Events changed after this were not matched yet (the incremental tick's watermark).
+    Column("events_changed_before", UTCDateTime),
+    # The registry as last matched: a change means every event is matched again.
+    Column("registry_fingerprint", String(64)),
 )

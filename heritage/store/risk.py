@@ -1,0 +1,227 @@
+"""Exposures (which events touch which sites) and assessments (each site's risk by day)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from heritage.domain import ConflictEvent, Exposure, Zone
+from heritage.risk import Assessment, Contribution
+from heritage.store.events import event_ref, stored_event
+from heritage.store.tables import assessments, events, exposures, matching_state
+
+__all__ = [
+    "MatchingState",
+    "assessment_series",
+    "events_to_match",
+    "exposed_sites",
+    "get_matching_state",
+    "latest_assessments",
+    "previous_score",
+    "replace_exposures",
+    "save_assessment",
+    "set_matching_state",
+    "site_exposures",
+]
+
+_BATCH = 900
+
+
+class MatchingState:
+    def __init__(self, events_changed_before: datetime | None, registry_fingerprint: str | None):
+        self.events_changed_before = events_changed_before
+        self.registry_fingerprint = registry_fingerprint
+
+
+def get_matching_state(session: Session) -> MatchingState:
+    row = session.execute(
+        select(matching_state).where(matching_state.c.name == "events")
+    ).one_or_none()
+    return (
+        MatchingState(row.events_changed_before, row.registry_fingerprint)
+        if row
+        else MatchingState(None, None)
+    )
+
+
+def set_matching_state(
+    session: Session, *, events_changed_before: datetime, registry_fingerprint: str
+) -> None:
+    values = {
+        "events_changed_before": events_changed_before,
+        "registry_fingerprint": registry_fingerprint,
+    }
+    if not session.execute(
+        update(matching_state).where(matching_state.c.name == "events").values(**values)
+    ).rowcount:
+        session.execute(insert(matching_state).values(name="events", **values))
+
+
+def events_to_match(
+    session: Session,
+    *,
+    changed_after: datetime | None,
+    changed_before: datetime,
+    after_id: int,
+    limit: int,
+) -> list[tuple[int, bool, ConflictEvent]]:
+    """(id, retracted, event) of events changed in the window, by id, one page at a time."""
+    query = select(events).where(events.c.id > after_id, events.c.changed_at <= changed_before)
+    if changed_after is not None:
+        query = query.where(events.c.changed_at > changed_after)
+    rows = session.execute(query.order_by(events.c.id).limit(limit)).all()
+    return [(row.id, bool(row.retracted), stored_event(row).event) for row in rows]
+
+
+def exposed_sites(session: Session, event_ids: Sequence[int]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(event_ids), _BATCH):
+        chunk = event_ids[start : start + _BATCH]
+        found.update(
+            session.execute(
+                select(exposures.c.site_id).where(exposures.c.event_id.in_(chunk))
+            ).scalars()
+        )
+    return found
+
+
+def replace_exposures(
+    session: Session, event_ids: Sequence[int], found: Iterable[tuple[int, Exposure]]
+) -> None:
+    """The exposures of these events become ``found`` (event id, exposure); earlier ones go."""
+    for start in range(0, len(event_ids), _BATCH):
+        session.execute(
+            delete(exposures).where(exposures.c.event_id.in_(event_ids[start : start + _BATCH]))
+        )
+    rows = [
+        {
+            "site_id": x.site_id,
+            "event_id": event_id,
+            "distance_m": x.distance_m,
+            "zone": x.zone.value,
+            "is_uncertain": x.is_uncertain,
+        }
+        for event_id, x in found
+    ]
+    if rows:
+        session.execute(insert(exposures), rows)
+
+
+def site_exposures(
+    session: Session, site_id: str, *, first: date | None = None, last: date | None = None
+) -> list[tuple[Exposure, ConflictEvent]]:
+    """The site's exposures to events that are not retracted, newest first."""
+    query = (
+        select(exposures.c.distance_m, exposures.c.zone, exposures.c.is_uncertain, events)
+        .join(events, events.c.id == exposures.c.event_id)
+        .where(exposures.c.site_id == site_id, events.c.retracted.is_(False))
+    )
+    if first is not None:
+        query = query.where(events.c.date_end >= first)
+    if last is not None:
+        query = query.where(events.c.date_start <= last)
+    pairs = []
+    for row in session.execute(query.order_by(events.c.date_start.desc(), events.c.id)):
+        event = stored_event(row).event
+        exposure = Exposure(
+            site_id,
+            event_ref(event.source, event.source_id),
+            row.distance_m,
+            Zone(row.zone),
+            bool(row.is_uncertain),
+        )
+        pairs.append((exposure, event))
+    return pairs
+
+
+def save_assessment(session: Session, result: Assessment, *, now: datetime) -> None:
+    """Store (or replace) the site's assessment for its day."""
+    values = {
+        "score": result.score,
+        "level": result.level,
+        "trend": result.trend,
+        "previous_score": result.previous_score,
+        "n_events": result.n_events,
+        "contributions": [_contribution(c) for c in result.contributions[:50]],
+        "reasons": list(result.reasons),
+        "computed_at": now,
+    }
+    done = session.execute(
+        update(assessments)
+        .where(assessments.c.site_id == result.site_id, assessments.c.as_of == result.as_of)
+        .values(**values)
+    ).rowcount
+    if not done:
+        session.execute(
+            insert(assessments).values(site_id=result.site_id, as_of=result.as_of, **values)
+        )
+
+
+def previous_score(session: Session, site_id: str, before: date) -> float | None:
+    return session.execute(
+        select(assessments.c.score)
+        .where(assessments.c.site_id == site_id, assessments.c.as_of <= before)
+        .order_by(assessments.c.as_of.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def latest_assessments(session: Session, site_ids: Sequence[str] | None = None) -> dict[str, dict]:
+    """Each site's most recent assessment, as stored."""
+    newest = select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of")).group_by(
+        assessments.c.site_id
+    )
+    if site_ids is not None:
+        newest = newest.where(assessments.c.site_id.in_(list(site_ids)))
+    newest = newest.subquery()
+    rows = session.execute(
+        select(assessments).join(
+            newest,
+            (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
+        )
+    )
+    return {row.site_id: _as_dict(row) for row in rows}
+
+
+def assessment_series(
+    session: Session, site_id: str, first: date | None, last: date | None
+) -> list[dict]:
+    query = select(assessments).where(assessments.c.site_id == site_id)
+    if first is not None:
+        query = query.where(assessments.c.as_of >= first)
+    if last is not None:
+        query = query.where(assessments.c.as_of <= last)
+    return [_as_dict(row) for row in session.execute(query.order_by(assessments.c.as_of))]
+
+
+def _contribution(c: Contribution) -> dict:
+    return {
+        "event": c.event_ref,
+        "event_type": c.event_type,
+        "date": c.event_date.isoformat(),
+        "distance_m": c.distance_m,
+        "zone": c.zone,
+        "uncertain": c.is_uncertain,
+        "severity": c.severity,
+        "proximity": c.proximity,
+        "recency": c.recency,
+        "confidence": c.confidence,
+        "value": round(c.value, 4),
+    }
+
+
+def _as_dict(row) -> dict:
+    return {
+        "as_of": row.as_of.isoformat(),
+        "score": row.score,
+        "level": row.level,
+        "trend": row.trend,
+        "previous_score": row.previous_score,
+        "n_events": row.n_events,
+        "contributions": row.contributions,
+        "reasons": row.reasons,
+        "computed_at": row.computed_at.isoformat(),
+    }
