@@ -154,7 +154,12 @@ def _reasons(
             f"({top.event_ref})."
         )
     for c in parts[:3]:
-        where = "inside the core zone" if c.zone == "core" else f"{c.distance_m / 1000:.1f} km away"
+        if c.zone == "core":
+            where = "inside the core zone"
+        elif c.distance_m == 0:
+            where = "at the site"
+        else:
+            where = f"{c.distance_m / 1000:.1f} km away"
         caveat = ", location uncertain" if c.is_uncertain else ""
         reasons.append(
             f"{_words(c.event_type).capitalize()} on {c.event_date}, {where} ({c.zone}{caveat}): "

@@ -24,6 +24,7 @@ from heritage.domain import (
 from heritage.errors import ConflictError, NotFoundError
 from heritage.geo import generalise
 from heritage.store.tables import (
+    assessments,
     registry_imports,
     site_countries,
     site_geometry_history,
@@ -82,6 +83,7 @@ class SiteQuery:
     country: str | None = None
     designation: str | None = None
     in_danger: bool | None = None
+    level: str | None = None  # the level of the site's latest assessment ('none' if never assessed)
 
 
 def save_sites(session: Session, new_sites: Iterable[Site], *, now: datetime) -> SaveOutcome:
@@ -385,6 +387,20 @@ def _bounds(site: Site) -> tuple[float | None, ...]:
 
 def _conditions(query: SiteQuery) -> list:
     conditions = []
+    if query.level is not None:
+        newest = (
+            select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
+            .group_by(assessments.c.site_id)
+            .subquery()
+        )
+        latest = select(assessments.c.site_id).join(
+            newest,
+            (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
+        )
+        if query.level == "none":
+            conditions.append(sites.c.id.not_in(latest.where(assessments.c.level != "none")))
+        else:
+            conditions.append(sites.c.id.in_(latest.where(assessments.c.level == query.level)))
     if query.country:
         conditions.append(
             sites.c.id.in_(

@@ -41,10 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     _configure_logging(app)
 
-    from heritage.web import api, dashboard, errors, events_api, security  # noqa: PLC0415
+    from heritage.web import api, dashboard, errors, events_api, risk_api, security  # noqa: PLC0415
 
     app.register_blueprint(api.bp)
     app.register_blueprint(events_api.bp)
+    app.register_blueprint(risk_api.bp)
     app.register_blueprint(dashboard.bp)
     errors.register(app)
     security.register(app)

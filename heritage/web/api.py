@@ -6,6 +6,8 @@ from flask import Blueprint, jsonify, url_for
 
 from heritage.domain import DesignationKind
 from heritage.export import site_feature
+from heritage.risk import LEVELS
+from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 from heritage.store.heartbeats import SCHEDULER, latest_heartbeat
 from heritage.store.session import require_current_schema, schema_revisions
@@ -18,7 +20,7 @@ __all__ = ["bp"]
 
 bp = Blueprint("api", __name__)
 
-_SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "limit", "offset"}
+_SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "level", "limit", "offset"}
 
 
 @bp.get("/api/v1/sites")
@@ -31,6 +33,7 @@ def list_sites():
         country=params.country(args.get("country")),
         designation=params.choice(args, "designation", [k.value for k in DesignationKind]),
         in_danger=params.boolean(args, "in_danger"),
+        level=params.choice(args, "level", list(LEVELS)),
     )
     limit, offset = params.page(args, settings)
     stored, total = site_store.list_sites(
@@ -40,7 +43,8 @@ def list_sites():
         offset=offset,
         sensitive_grid_deg=settings.sensitive_grid_deg,
     )
-    features = [_feature(item) for item in stored]
+    risks = risk_store.latest_assessments(get_session(), [item.site.id for item in stored])
+    features = [_feature(item, risks.get(item.site.id)) for item in stored]
     body = {
         "type": "FeatureCollection",
         "numberMatched": total,
@@ -54,8 +58,10 @@ def list_sites():
 
 @bp.get("/api/v1/sites/<site_id>")
 def get_site(site_id: str):
-    """One site as a GeoJSON Feature."""
-    return geojson_response(_feature(site_store.get_site(get_session(), site_id)))
+    """One site as a GeoJSON Feature, with its current risk."""
+    item = site_store.get_site(get_session(), site_id)
+    risk = risk_store.latest_assessments(get_session(), [site_id]).get(site_id)
+    return geojson_response(_feature(item, risk))
 
 
 @bp.get("/api/v1/openapi.json")
@@ -85,7 +91,7 @@ def healthz():
     )
 
 
-def _feature(item: site_store.StoredSite) -> dict:
+def _feature(item: site_store.StoredSite, risk: dict | None) -> dict:
     grid = get_runtime().settings.sensitive_grid_deg
     links = [
         {
@@ -100,9 +106,26 @@ def _feature(item: site_store.StoredSite) -> dict:
         extra={
             "version": item.version,
             "updated_at": item.updated_at.isoformat(),
+            "risk": risk_summary(risk, is_public_generalised=item.site.sensitive),
             "links": links,
         },
     )
+
+
+def risk_summary(risk: dict | None, *, is_public_generalised: bool) -> dict | None:
+    """The current risk of a site: score, level, day, trend and the top contributing events.
+
+    For a sensitive site the events' distances are left out: with the events' own positions
+    public, distances would give the site's position away.
+    """
+    if risk is None:
+        return None
+    top = [
+        {k: v for k, v in c.items() if not (is_public_generalised and k == "distance_m")}
+        for c in risk["contributions"][:5]
+    ]
+    keys = ("score", "level", "as_of", "trend", "previous_score", "n_events", "reasons")
+    return {**{k: risk[k] for k in keys}, "top_events": top}
 
 
 def geojson_response(body: dict):

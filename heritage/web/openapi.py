@@ -75,6 +75,14 @@ def openapi_document() -> dict:
                             {"type": "string", "enum": ["true", "false", "1", "0"]},
                         ),
                         _param(
+                            "level",
+                            "Level of the latest assessment",
+                            {
+                                "type": "string",
+                                "enum": ["none", "low", "elevated", "high", "critical"],
+                            },
+                        ),
+                        _param(
                             "limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 1000}
                         ),
                         _param("offset", "Items to skip", {"type": "integer", "minimum": 0}),
@@ -116,6 +124,67 @@ def openapi_document() -> dict:
                         },
                         "404": _error_response("No site with that id"),
                         "503": _error_response("The database has not been initialised"),
+                    },
+                }
+            },
+            "/api/v1/sites/{site_id}/risk": {
+                "get": {
+                    "operationId": "getSiteRisk",
+                    "summary": "The site's assessments by day with their reasons",
+                    "parameters": [
+                        {
+                            "name": "site_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _param("from", "First day (ISO date)", DATE),
+                        _param("to", "Last day (ISO date)", DATE),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The time series",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["site_id", "assessments"],
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error_response("A parameter is malformed or unknown"),
+                        "404": _error_response("No site with that id"),
+                    },
+                }
+            },
+            "/api/v1/sites/{site_id}/events": {
+                "get": {
+                    "operationId": "getSiteEvents",
+                    "summary": "Events that touch the site, with distance, zone and their terms",
+                    "parameters": [
+                        {
+                            "name": "site_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        _param(
+                            "limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 1000}
+                        ),
+                        _param("offset", "Items to skip", {"type": "integer", "minimum": 0}),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A page of events",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object", "required": ["site_id", "events"]}
+                                }
+                            },
+                        },
+                        "400": _error_response("A parameter is malformed or unknown"),
+                        "404": _error_response("No site with that id"),
                     },
                 }
             },

@@ -121,6 +121,7 @@ def site_schemas() -> dict:
                         "sources": {"type": "object", "additionalProperties": {"type": "string"}},
                         "buffer_zone": _GEOMETRY,
                         "version": {"type": "integer"},
+                        "risk": {"type": ["object", "null"]},
                         "updated_at": {"type": "string", "format": "date-time"},
                         "links": {"type": "array", "items": LINK},
                     },

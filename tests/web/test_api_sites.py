@@ -532,6 +532,7 @@ SAMPLE_VALUES = {
     "country": "SY",
     "designation": "world_heritage",
     "in_danger": "true",
+    "level": "high",
     "limit": "10",
     "offset": "0",
 }
