@@ -1,5 +1,7 @@
 """The events API: GeoJSON lists and single events, partner POST with keys, sources, quarantine."""
 
+from datetime import date
+
 import pytest
 from event_files import ACLED_COLUMNS, acled_row, write_table
 
@@ -169,3 +171,70 @@ def test_posted_values_a_database_cannot_hold_are_refused_by_name(client, key):
 def test_api_key_names_are_short_slugs(runner):
     result = runner.invoke(args=["api-keys", "create", "Partner A with a long name"])
     assert result.exit_code == 1 and "must be 1-64 lower-case" in result.output
+
+
+def test_site_risk_endpoints_explain_the_level(client, app, tmp_path):
+    import json
+
+    from shapely.geometry import box, mapping
+
+    from heritage.config import RISK_MODEL
+
+    registry = tmp_path / "sites.geojson"
+    registry.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": mapping(box(38.2, 34.5, 38.34, 34.6)),
+                        "properties": {"id": "palmyra", "name": "Site of Palmyra"},
+                    },
+                    {
+                        "type": "Feature",
+                        "geometry": mapping(box(10.0, 20.0, 10.1, 20.1)),
+                        "properties": {"id": "hidden", "name": "Hidden", "sensitive": True},
+                    },
+                ],
+            }
+        )
+    )
+    rows = [
+        acled_row(
+            f"S{i}",
+            event_date=f"2017-03-0{i + 1}",
+            latitude="34.5500",
+            longitude="38.2700",
+            sub_event_type="Air/drone strike",
+        )
+        for i in range(3)
+    ]
+    rows.append(acled_row("H1", event_date="2017-03-05", latitude="20.0500", longitude="10.0500"))
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        pipeline.import_site_files(session, registry, runtime.settings, now=runtime.clock())
+        pipeline.ingest_event_file(
+            session,
+            write_table(tmp_path / "a.csv", ACLED_COLUMNS, rows),
+            runtime.settings,
+            now=runtime.clock(),
+        )
+        pipeline.match_and_assess(
+            session, RISK_MODEL, now=runtime.clock(), as_of=date(2017, 3, 6), reassess_all=True
+        )
+    site = client.get("/api/v1/sites/palmyra").get_json()["properties"]["risk"]
+    assert site["level"] == "critical" and site["as_of"] == "2017-03-06"
+    assert site["top_events"][0]["zone"] == "core" and site["reasons"]
+    assert [f["id"] for f in client.get("/api/v1/sites?level=critical").get_json()["features"]] == [
+        "palmyra"
+    ]
+    series = client.get("/api/v1/sites/palmyra/risk?from=2017-01-01&to=2017-12-31").get_json()
+    assert [a["as_of"] for a in series["assessments"]] == ["2017-03-06"]
+    events = client.get("/api/v1/sites/palmyra/events").get_json()
+    assert events["numberMatched"] == 3 and events["events"][0]["zone"] == "core"
+    assert events["events"][0]["distance_m"] == 0.0
+    hidden = client.get("/api/v1/sites/hidden/events").get_json()["events"]
+    assert hidden and all("distance_m" not in e for e in hidden)
+    hidden_risk = client.get("/api/v1/sites/hidden").get_json()["properties"]["risk"]
+    assert all("distance_m" not in e for e in hidden_risk["top_events"])

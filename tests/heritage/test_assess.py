@@ -1,0 +1,99 @@
+"""Match-and-assess on the stored events, on SQLite and PostgreSQL: incremental and explained."""
+
+from datetime import date, timedelta
+
+from event_files import UCDP_COLUMNS, ucdp_row, write_table
+from shapely.geometry import box
+from site_files_zoo import write_geojson
+
+from heritage import pipeline
+from heritage.config import RISK_MODEL
+from heritage.domain import Retraction
+from heritage.jobs import assess_tick
+from heritage.store import events as event_store
+from heritage.store import risk as risk_store
+
+PALMYRA = {"id": "palmyra", "name": "Site of Palmyra", "countries": ["SY"], "vulnerability": 1.5}
+PETRA = {"id": "petra", "name": "Petra", "countries": ["JO"]}
+AS_OF = date(2017, 3, 10)
+
+
+def _setup(session, settings, clock, tmp_path, rows):
+    registry = write_geojson(
+        tmp_path / "sites.geojson",
+        [(PALMYRA, box(38.245, 34.53, 38.29, 34.57)), (PETRA, box(35.43, 30.31, 35.46, 30.34))],
+    )
+    pipeline.import_site_files(session, registry, settings, now=clock())
+    events = write_table(tmp_path / "ged.csv", UCDP_COLUMNS, rows)
+    pipeline.ingest_event_file(session, events, settings, now=clock())
+    return registry
+
+
+def _clashes(n, day="2017-03-0{}"):
+    return [
+        ucdp_row(
+            str(i),
+            date_start=day.format(i + 1),
+            date_end=day.format(i + 1),
+            latitude="34.5510",
+            longitude="38.2690",
+            best="4",
+        )
+        for i in range(n)
+    ]
+
+
+def test_assess_matches_scores_and_explains_every_site(session, settings, clock, tmp_path):
+    _setup(session, settings, clock, tmp_path, _clashes(6))
+    result = pipeline.match_and_assess(
+        session, RISK_MODEL, now=clock(), as_of=AS_OF, reassess_all=True
+    )
+    assert (result.events_matched, result.exposures) == (6, 6)
+    assert result.levels["petra"] == "none" and result.levels["palmyra"] in ("high", "critical")
+    latest = risk_store.latest_assessments(session)["palmyra"]
+    assert latest["as_of"] == "2017-03-10" and latest["n_events"] == 6
+    top = latest["contributions"][0]
+    assert top["zone"] == "core" and {"severity", "proximity", "recency", "confidence"} <= set(top)
+    assert any("inside the core zone" in reason for reason in latest["reasons"])
+
+
+def test_a_second_run_matches_nothing_new_and_a_retraction_lowers_the_level(
+    session, settings, clock, tmp_path
+):
+    _setup(session, settings, clock, tmp_path, _clashes(6))
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    clock.now += timedelta(minutes=5)
+    again = pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    assert again.events_matched == 0 and again.levels == {}
+    clock.now += timedelta(minutes=5)
+    retractions = [Retraction("ucdp-ged", ref) for ref in ("2", "3", "4", "5")]
+    event_store.retract_events(session, retractions, now=clock())
+    session.commit()
+    clock.now += timedelta(minutes=5)
+    after = pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    assert after.events_matched == 4 and set(after.levels) == {"palmyra"}
+    assert risk_store.latest_assessments(session)["palmyra"]["n_events"] == 2
+
+
+def test_a_registry_change_matches_everything_again(session, settings, clock, tmp_path):
+    registry = _setup(session, settings, clock, tmp_path, _clashes(3))
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    write_geojson(
+        registry,
+        [(PALMYRA, box(38.10, 34.40, 38.12, 34.42)), (PETRA, box(35.43, 30.31, 35.46, 30.34))],
+    )
+    pipeline.import_site_files(session, registry, settings, now=clock())
+    clock.now += timedelta(minutes=5)
+    result = pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    assert result.registry_changed and result.events_matched == 3
+    assert risk_store.site_exposures(session, "palmyra") == []  # now out of a clash's reach
+
+
+def test_the_scheduler_tick_runs_the_same_step(runtime, settings, clock, tmp_path):
+    with runtime.session() as session:
+        _setup(session, settings, clock, tmp_path, _clashes(2, day="2026-11-2{}"))
+    assess_tick(runtime)
+    with runtime.session() as session:
+        latest = risk_store.latest_assessments(session)
+    assert latest["palmyra"]["as_of"] == clock().date().isoformat()
+    assert latest["palmyra"]["level"] != "none"
