@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, insert, select, update
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from heritage.domain import ConflictEvent, DatePrecision, EventType, Fatalities, Retraction
 from heritage.errors import NotFoundError
-from heritage.store.tables import event_revisions, events
+from heritage.store.tables import event_revisions, events, exposures
 
 __all__ = [
     "EventQuery",
@@ -67,7 +67,7 @@ class EventQuery:
     event_type: str | None = None
     source: str | None = None
     include_retracted: bool = False
-    refs: Sequence[str] | None = field(default=None)
+    site_id: str | None = None  # only events matched to this site
 
 
 def event_ref(source: str, source_id: str) -> str:
@@ -235,6 +235,9 @@ def _conditions(query: EventQuery) -> list:
         conditions.append(events.c.event_type == query.event_type)
     if query.source:
         conditions.append(events.c.source == query.source)
+    if query.site_id:
+        matched = select(exposures.c.event_id).where(exposures.c.site_id == query.site_id)
+        conditions.append(events.c.id.in_(matched))
     if query.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = query.bbox
         conditions.append(and_(events.c.lat >= min_lat, events.c.lat <= max_lat))

@@ -11,6 +11,7 @@ from heritage.domain import EventType
 from heritage.errors import HeritageError, InvalidInputError
 from heritage.store import api_keys, feeds
 from heritage.store import events as event_store
+from heritage.store import sites as site_store
 from heritage.web import params
 from heritage.web.api import geojson_response
 from heritage.web.db import get_runtime, get_session
@@ -26,6 +27,7 @@ _EVENT_FILTERS = {
     "until",
     "type",
     "source",
+    "site",
     "include_retracted",
     "limit",
     "offset",
@@ -47,6 +49,7 @@ def list_events():
         until=params.day(args, "until"),
         event_type=params.choice(args, "type", [t.value for t in EventType]),
         source=args.get("source"),
+        site_id=_site(args.get("site")),
         include_retracted=bool(params.boolean(args, "include_retracted")),
     )
     limit, offset = params.page(args, get_runtime().settings)
@@ -151,6 +154,12 @@ def list_quarantine():
             ],
         }
     )
+
+
+def _site(site_id: str | None) -> str | None:
+    if site_id is not None:
+        site_store.get_site(get_session(), site_id)  # 404 for an unknown site, not an empty list
+    return site_id
 
 
 def _partner() -> str:

@@ -216,6 +216,7 @@ def openapi_document() -> dict:
                             "Source (acled, ucdp-ged, gdelt, a partner...)",
                             {"type": "string"},
                         ),
+                        _param("site", "Only events matched to this site", {"type": "string"}),
                         _param(
                             "include_retracted",
                             "Include events their source withdrew",

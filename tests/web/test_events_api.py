@@ -72,7 +72,7 @@ def test_event_filters(client, ingested, query, expected):
     [
         ("since=yesterday", "since"),
         ("type=bombing", "type"),
-        ("site=palmyra", "site"),
+        ("near=palmyra", "near"),
         ("limit=0", "limit"),
     ],
 )
@@ -230,6 +230,9 @@ def test_site_risk_endpoints_explain_the_level(client, app, tmp_path):
     assert [f["id"] for f in critical] == ["hidden", "palmyra"]
     series = client.get("/api/v1/sites/palmyra/risk?from=2017-01-01&to=2017-12-31").get_json()
     assert [a["as_of"] for a in series["assessments"]] == ["2017-03-06"]
+    matched = client.get("/api/v1/events?site=palmyra").get_json()
+    assert sorted(f["id"] for f in matched["features"]) == ["acled:S0", "acled:S1", "acled:S2"]
+    assert client.get("/api/v1/events?site=atlantis").status_code == 404
     events = client.get("/api/v1/sites/palmyra/events").get_json()
     assert events["numberMatched"] == 3 and events["events"][0]["zone"] == "core"
     assert events["events"][0]["distance_m"] == 0.0
