@@ -139,7 +139,12 @@ def _insert_many(session: Session, rows: list[dict]) -> None:
     columns = []
     for name, processor in zip(names, processors, strict=True):
         values = [row[name] for row in rows]  # column by column: one map() per processor
-        columns.append(values if processor is None else list(map(processor, values)))
+        if processor is None:
+            columns.append(values)
+        elif all(v is values[0] for v in values):  # the batch's timestamps: convert once
+            columns.append([processor(values[0])] * len(values))
+        else:
+            columns.append(list(map(processor, values)))
     connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
 
 
