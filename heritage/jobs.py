@@ -16,6 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from heritage import pipeline
 from heritage.config import RISK_MODEL
 from heritage.errors import HeritageError
+from heritage.pipeline.risk import IndexCache
 from heritage.runtime import Runtime
 from heritage.store.heartbeats import SCHEDULER
 
@@ -42,7 +43,7 @@ def build_scheduler(runtime: Runtime) -> BlockingScheduler:
         assess_tick,
         "interval",
         seconds=runtime.settings.assess_interval_s,
-        kwargs={"runtime": runtime},
+        kwargs={"runtime": runtime, "index_cache": IndexCache()},
         id="assess",
         coalesce=True,
         max_instances=1,
@@ -51,11 +52,13 @@ def build_scheduler(runtime: Runtime) -> BlockingScheduler:
     return scheduler
 
 
-def assess_tick(runtime: Runtime) -> None:
+def assess_tick(runtime: Runtime, index_cache: IndexCache | None = None) -> None:
     """Match what changed since the last tick and reassess the sites it touches."""
     try:
         with runtime.session() as session:
-            result = pipeline.match_and_assess(session, RISK_MODEL, now=runtime.clock())
+            result = pipeline.match_and_assess(
+                session, RISK_MODEL, now=runtime.clock(), index_cache=index_cache
+            )
         log.info(
             "assess tick: %d event(s) matched, %d site(s) reassessed",
             result.events_matched,

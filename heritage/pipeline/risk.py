@@ -22,7 +22,7 @@ from heritage.store import sites as site_store
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["AssessResult", "match_and_assess"]
+__all__ = ["AssessResult", "IndexCache", "match_and_assess"]
 
 _PAGE = 20_000
 
@@ -43,27 +43,43 @@ def match_and_assess(
     now: datetime,
     as_of: date | None = None,
     reassess_all: bool = False,
+    index_cache: IndexCache | None = None,
 ) -> AssessResult:
     """Bring exposures up to date, then assess the affected sites (all of them with
-    ``reassess_all``) as of ``as_of`` (default: today)."""
+    ``reassess_all``) as of ``as_of`` (default: today).
+
+    ``index_cache`` keeps the site index between calls (the scheduler's ticks): it is rebuilt
+    only when the registry changed, which is read from the sites' versions alone.
+    """
     as_of = as_of or now.date()
-    stored, _ = site_store.list_sites(session, site_store.SiteQuery(), limit=10**9, offset=0)
-    sites = [s.site for s in stored]
-    fingerprint = _registry_fingerprint(stored)
+    fingerprint = _registry_fingerprint(site_store.site_versions(session))
+    cache = index_cache if index_cache is not None else IndexCache()
+    if cache.fingerprint != fingerprint or cache.index is None:
+        stored, _ = site_store.list_sites(session, site_store.SiteQuery(), limit=10**9, offset=0)
+        cache.index, cache.fingerprint = build_site_index([s.site for s in stored]), fingerprint
+        cache.sites = {s.site.id: s.site for s in stored}
     state = risk_store.get_matching_state(session)
     result = AssessResult(as_of, registry_changed=fingerprint != state.registry_fingerprint)
     since = None if result.registry_changed else state.events_changed_before
-    affected = _match(session, build_site_index(sites), model, since, now, result)
-    to_assess = (
-        sites if reassess_all or result.registry_changed else [s for s in sites if s.id in affected]
-    )
-    for site in to_assess:
-        result.levels[site.id] = _assess(session, site, model, as_of, now)
+    affected = _match(session, cache.index, model, since, now, result)
+    every = reassess_all or result.registry_changed
+    to_assess = sorted(cache.sites) if every else sorted(affected & set(cache.sites))
+    for site_id in to_assess:
+        result.levels[site_id] = _assess(session, cache.sites[site_id], model, as_of, now)
     risk_store.set_matching_state(
         session, events_changed_before=now, registry_fingerprint=fingerprint
     )
     session.commit()
     return result
+
+
+@dataclass
+class IndexCache:
+    """The site index and the registry it was built from, kept between scheduler ticks."""
+
+    fingerprint: str | None = None
+    index: SiteIndex | None = None
+    sites: dict[str, Site] = field(default_factory=dict)
 
 
 def _match(session, index: SiteIndex, model, since, now, result: AssessResult) -> set[str]:
@@ -94,6 +110,6 @@ def _assess(session, site: Site, model: RiskModel, as_of: date, now: datetime) -
     return assessment.level
 
 
-def _registry_fingerprint(stored) -> str:
-    text = ";".join(f"{s.site.id}:{s.version}" for s in stored)
+def _registry_fingerprint(versions: list[tuple[str, int]]) -> str:
+    text = ";".join(f"{site_id}:{version}" for site_id, version in versions)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -43,6 +43,7 @@ __all__ = [
     "record_import",
     "save_sites",
     "site_ids_by_unesco_id",
+    "site_versions",
 ]
 
 
@@ -148,6 +149,14 @@ def list_sites(
         row for row in session.execute(statement) if _intersects(row, window, sensitive_grid_deg)
     ]
     return _load(session, matching[offset : offset + limit]), len(matching)
+
+
+def site_versions(session: Session) -> list[tuple[str, int]]:
+    """(id, version) of every site, by id: enough to tell whether the registry changed."""
+    return [
+        tuple(row)
+        for row in session.execute(select(sites.c.id, sites.c.version).order_by(sites.c.id))
+    ]
 
 
 def site_ids_by_unesco_id(session: Session) -> dict[int, str]:

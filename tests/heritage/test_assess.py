@@ -97,3 +97,26 @@ def test_the_scheduler_tick_runs_the_same_step(runtime, settings, clock, tmp_pat
         latest = risk_store.latest_assessments(session)
     assert latest["palmyra"]["as_of"] == clock().date().isoformat()
     assert latest["palmyra"]["level"] != "none"
+
+
+def test_the_site_index_is_kept_between_ticks_until_the_registry_changes(
+    session, settings, clock, tmp_path
+):
+    from heritage.pipeline.risk import IndexCache
+
+    registry = _setup(session, settings, clock, tmp_path, _clashes(2))
+    cache = IndexCache()
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF, index_cache=cache)
+    first = cache.index
+    clock.now += timedelta(minutes=5)
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF, index_cache=cache)
+    assert cache.index is first
+    write_geojson(
+        registry, [(PALMYRA, box(38.2, 34.5, 38.3, 34.6)), (PETRA, box(35.43, 30.31, 35.46, 30.34))]
+    )
+    pipeline.import_site_files(session, registry, settings, now=clock())
+    clock.now += timedelta(minutes=5)
+    result = pipeline.match_and_assess(
+        session, RISK_MODEL, now=clock(), as_of=AS_OF, index_cache=cache
+    )
+    assert cache.index is not first and result.registry_changed
