@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, render_template, send_from_directory
 
 from heritage.countries import BASEMAP
+from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 from heritage.web.db import get_runtime, get_session
 
@@ -26,9 +27,11 @@ def index():
     stored, total = site_store.list_sites(
         get_session(), site_store.SiteQuery(), limit=10**6, offset=0
     )
+    risks = risk_store.latest_assessments(get_session())
     return render_template(
         "index.html",
         sites=[item.site for item in stored],
+        risks=risks,
         total=total,
         tile_url=get_runtime().settings.tile_url,
         page_limit=get_runtime().settings.page_limit_max,

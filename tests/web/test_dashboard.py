@@ -299,3 +299,19 @@ def test_the_dashboard_needs_no_inline_script_or_style_that_the_policy_would_blo
     ]
     scripts = [a["src"] for tag, a in page.tags if tag == "script"]
     assert scripts and all(src.startswith("/") for src in scripts)  # same origin
+
+
+def test_the_site_table_shows_each_sites_current_risk(client, app, runner):
+    from datetime import date
+
+    from heritage import pipeline
+    from heritage.config import RISK_MODEL
+
+    runner.invoke(args=["sites", "import", str(REPO / "sites")])
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        pipeline.match_and_assess(
+            session, RISK_MODEL, now=runtime.clock(), as_of=date(2017, 1, 1), reassess_all=True
+        )
+    html = client.get("/").get_data(as_text=True)
+    assert "none (0.00, new, 2017-01-01)" in html and 'class="level level-none"' in html
