@@ -69,13 +69,15 @@ def test_ingest_from_a_url_on_loopback(runner, acled_file):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/acled.csv"
-        result = runner.invoke(args=["reports", "ingest", url])
+        result = runner.invoke(args=["reports", "ingest", url + "?key=SECRET&country=Syria"])
+        sources = runner.invoke(args=["reports", "sources"])
         missing = runner.invoke(args=["reports", "ingest", url.replace("acled", "nothing")])
     finally:
         server.shutdown()
         server.server_close()
     assert result.exit_code == 0 and "2 stored" in result.output
-    assert url in result.output
+    summary = result.output.splitlines()[0]  # (the test server logs the request it got)
+    assert summary.startswith(url + " [acled]") and "SECRET" not in sources.output
     assert missing.exit_code == 1 and "cannot download" in missing.output
 
 
@@ -111,3 +113,8 @@ def test_acled_api_json_is_read_like_the_export(runner, tmp_path):
     )
     result = runner.invoke(args=["reports", "ingest", str(path)])
     assert result.exit_code == 0 and "[acled]: 1 row(s); 1 stored" in result.output
+
+
+def test_partners_cannot_take_the_name_of_a_data_source(runner):
+    result = runner.invoke(args=["api-keys", "create", "acled"])
+    assert result.exit_code == 1 and "name of a data source" in result.output

@@ -61,7 +61,7 @@ class AcledAdapter:
         day = parse_date(row, "event_date_iso") if text(row, "event_date_iso") else None
         day = day or parse_date(row, "event_date")
         lon, lat = parse_point(row, "longitude", "latitude")
-        geo_precision = parse_int(row, "geo_precision") or 1
+        geo_precision = parse_int(row, "geo_precision", required=True)
         if geo_precision not in PRECISION_M:
             raise RowError("geo_precision", f"must be 1, 2 or 3, got {geo_precision}")
         fatalities = parse_int(row, "fatalities")

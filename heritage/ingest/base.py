@@ -75,10 +75,13 @@ def parse_rows(
 
 
 # Column sizes of the event store: longer values are data errors, named here, not in the database.
-_MAX_ID, _MAX_REVISION = 128, 64
+_MAX_ID, _MAX_REVISION, _MAX_SOURCE = 128, 64, 64
+_MAX_INT = 2**31 - 1  # the integer columns' range on PostgreSQL
 
 
 def _check_sizes(item: ConflictEvent | Retraction) -> None:
+    if len(item.source) > _MAX_SOURCE or ":" in item.source:
+        raise RowError("source", f"source name must be at most {_MAX_SOURCE} characters, no ':'")
     if len(item.source_id) > _MAX_ID:
         raise RowError("id", f"event id longer than {_MAX_ID} characters")
     if len(item.revision) > _MAX_REVISION:
@@ -95,6 +98,11 @@ def text(row: Mapping[str, str], column: str) -> str:
         value = str(value)
     if "\x00" in value:  # PostgreSQL cannot store it; nothing real contains it
         raise RowError(column, "contains a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a broken JSON escape
+            raise RowError(column, "is not valid Unicode text") from None
     return value.strip()
 
 
@@ -115,13 +123,16 @@ def parse_float(row: Mapping[str, str], column: str, *, required: bool = True) -
 
 def parse_int(row: Mapping[str, str], column: str, *, required: bool = False) -> int | None:
     raw = text(row, column)
-    if raw.isdigit():  # the common case, without the float round trip
-        return int(raw)
+    if raw.isascii() and raw.isdigit():  # the common case, without the float round trip
+        value = int(raw)
+        if value > _MAX_INT:
+            raise RowError(column, f"larger than {_MAX_INT}: {raw!r}")
+        return value
     value = parse_float(row, column, required=required)
     if value is None:
         return None
-    if not value.is_integer() or value < 0:
-        raise RowError(column, f"not a whole number of at least 0: {text(row, column)!r}")
+    if not value.is_integer() or value < 0 or value > _MAX_INT:
+        raise RowError(column, f"not a whole number from 0 to {_MAX_INT}: {text(row, column)!r}")
     return int(value)
 
 

@@ -59,7 +59,7 @@ def open_event_file(
         raise InvalidInputError(
             f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})", source=str(path)
         )
-    generic_source = source or f"file:{path.name}"
+    generic_source = source or f"file-{path.name}"
     if _is_json(path):
         rows = _json_rows(path)
         first = rows[0][1] if rows else {}
@@ -123,7 +123,8 @@ def _table_rows(path: Path, fmt: str | None) -> tuple[list[str], Iterator[Row]]:
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InvalidInputError(f"cannot read the file: {exc}", source=str(path)) from exc
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    fields = next(csv.reader([first], delimiter=delimiter), [])
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    fields = next(csv.reader([first], delimiter=delimiter, quoting=quoting), [])
     headerless = fmt == "gdelt" or (
         fmt is None and len(fields) == len(GDELT_COLUMNS) and fields[0].isdigit()
     )
@@ -141,7 +142,9 @@ def _csv_rows(
     number = 0
     try:
         with _open_text(path) as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
+            # Tab-separated exports (GDELT) do not quote: a leading '"' is just a character.
+            quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+            reader = csv.reader(handle, delimiter=delimiter, quoting=quoting)
             if skip_header:
                 next(reader, None)
                 number = 1
@@ -170,6 +173,8 @@ def _json_rows(path: Path) -> list[Row]:
             data = json.load(handle)
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InvalidInputError(f"cannot read the file: {exc}", source=str(path)) from exc
+    except RecursionError:
+        raise InvalidInputError("JSON nested too deeply", source=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
             f"not valid JSON: {exc.msg}", source=str(path), location=f"line {exc.lineno}"
@@ -199,7 +204,10 @@ def json_rows(data: object, where: str) -> list[Row]:
 def _feature_row(feature: object) -> dict:
     if not isinstance(feature, dict):
         return {ROW_PROBLEM: (None, "not a GeoJSON Feature")}
-    row = dict(feature.get("properties") or {})
+    properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        return {ROW_PROBLEM: ("properties", "properties must be an object")}
+    row = dict(properties)
     if "id" not in row and feature.get("id") is not None:
         row["id"] = feature["id"]
     geometry = feature.get("geometry") or {}

@@ -45,6 +45,9 @@ def run_backtest(
     plot: Path | None = None,
     fmt: str | None = None,
 ) -> BacktestSummary:
+    for target in (out, plot):
+        if target is not None and not Path(target).parent.is_dir():
+            raise InvalidInputError("the folder to write into does not exist", source=str(target))
     sites, _ = build_sites(read_site_records(registry), settings)
     if site_ids:
         unknown = sorted(set(site_ids) - {s.id for s in sites})

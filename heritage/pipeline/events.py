@@ -13,6 +13,7 @@ import secrets
 import shutil
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -42,6 +43,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 FIRST_REASONS = 10
+# Sources the adapters write: a partner named like one could overwrite its events.
+_RESERVED_SOURCES = {"acled", "ucdp-ged", "ucdp-candidate", "gdelt"}
 
 
 @dataclass
@@ -67,6 +70,11 @@ def create_api_key(session: Session, name: str, *, now: datetime) -> str:
 
     The name becomes the source of the partner's events, so it is a short slug.
     """
+    if name in _RESERVED_SOURCES or name.startswith("file-"):
+        raise InvalidInputError(
+            f"API key name {name!r} is the name of a data source; partners get names of their own",
+            source="api-keys create",
+        )
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", name):
         raise InvalidInputError(
             f"API key name {name!r} must be 1-64 lower-case letters, digits, '.', '_' or '-'",
@@ -88,7 +96,8 @@ def ingest_location(
     """
     if location.startswith(("http://", "https://")):
         with _downloaded(location) as path:
-            return ingest_event_file(session, path, settings, now=now, location=location, **options)
+            public = _without_secrets(location)
+            return ingest_event_file(session, path, settings, now=now, location=public, **options)
     path = Path(location)
     if not path.is_dir():
         return ingest_event_file(session, path, settings, now=now, **options)
@@ -106,6 +115,16 @@ def ingest_location(
             result.first_rejections[: FIRST_REASONS - len(total.first_rejections)]
         )
     return total
+
+
+def _without_secrets(url: str) -> str:
+    """The URL as sources record and publish it: no user, password or query (API keys live
+    there, e.g. ACLED's ``key=``)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 EVENT_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".geojson", ".gz")

@@ -115,17 +115,23 @@ def _feature(item: site_store.StoredSite, risk: dict | None) -> dict:
 def risk_summary(risk: dict | None, *, is_public_generalised: bool) -> dict | None:
     """The current risk of a site: score, level, day, trend and the top contributing events.
 
-    For a sensitive site the events' distances are left out: with the events' own positions
-    public, distances would give the site's position away.
+    For a sensitive site only the level, score and trend are published: with the events' own
+    positions public, their distances, zones or proximity terms would give the site away.
     """
     if risk is None:
         return None
-    top = [
-        {k: v for k, v in c.items() if not (is_public_generalised and k == "distance_m")}
-        for c in risk["contributions"][:5]
-    ]
-    keys = ("score", "level", "as_of", "trend", "previous_score", "n_events", "reasons")
-    return {**{k: risk[k] for k in keys}, "top_events": top}
+    summary = {
+        k: risk[k] for k in ("score", "level", "as_of", "trend", "previous_score", "n_events")
+    }
+    if is_public_generalised:
+        return summary | {"top_events": [], "reasons": [WITHHELD_REASON]}
+    return summary | {"top_events": risk["contributions"][:5], "reasons": risk["reasons"]}
+
+
+WITHHELD_REASON = (
+    "The events behind this level are withheld: this is a sensitive site, and their distances "
+    "would reveal where it is."
+)
 
 
 def geojson_response(body: dict):

@@ -16,6 +16,7 @@ from heritage.web import params
 from heritage.web.api import geojson_response
 from heritage.web.db import get_runtime, get_session
 from heritage.web.params import GEOJSON
+from heritage.web.risk_api import refuse_sensitive
 
 __all__ = ["bp"]
 
@@ -157,8 +158,8 @@ def list_quarantine():
 
 
 def _site(site_id: str | None) -> str | None:
-    if site_id is not None:
-        site_store.get_site(get_session(), site_id)  # 404 for an unknown site, not an empty list
+    if site_id is not None:  # 404 for an unknown site, 403 for a sensitive one
+        refuse_sensitive(site_store.get_site(get_session(), site_id).site)
     return site_id
 
 

@@ -184,6 +184,7 @@ def openapi_document() -> dict:
                             },
                         },
                         "400": _error_response("A parameter is malformed or unknown"),
+                        "403": _error_response("Withheld: the site is sensitive"),
                         "404": _error_response("No site with that id"),
                     },
                 }
@@ -242,7 +243,9 @@ def openapi_document() -> dict:
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
                     "responses": {
-                        "200": _json_response("Nothing new (all unchanged)", "IngestCounts"),
+                        "200": _json_response(
+                            "No new events (updated or unchanged ones only)", "IngestCounts"
+                        ),
                         "201": _json_response("Events stored", "IngestCounts"),
                         "400": _error_response("An event is invalid; nothing was stored"),
                         "401": _error_response("No or an unknown API key"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, url_for
 
 from heritage.config import RISK_MODEL
+from heritage.errors import HeritageError
 from heritage.risk import contribution
 from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 from heritage.web import params
+from heritage.web.api import WITHHELD_REASON
 from heritage.web.db import get_runtime, get_session
 
 __all__ = ["bp"]
@@ -24,11 +26,9 @@ def site_risk(site_id: str):
     series = risk_store.assessment_series(
         get_session(), site_id, params.day(args, "from"), params.day(args, "to")
     )
-    if site.sensitive:  # distances would locate the site
+    if site.sensitive:  # distances, zones or proximity terms would locate the site
         for row in series:
-            row["contributions"] = [
-                {k: v for k, v in c.items() if k != "distance_m"} for c in row["contributions"]
-            ]
+            row["contributions"], row["reasons"] = [], [WITHHELD_REASON]
     return jsonify({"site_id": site_id, "assessments": series})
 
 
@@ -38,6 +38,7 @@ def site_events(site_id: str):
     args = params.known_args({"limit", "offset"})
     limit, offset = params.page(args, get_runtime().settings)
     site = site_store.get_site(get_session(), site_id).site
+    refuse_sensitive(site)
     pairs = risk_store.site_exposures(get_session(), site_id)
     today = get_runtime().clock().date()
     rows = []
@@ -62,8 +63,6 @@ def site_events(site_id: str):
                 "value": round(terms.value, 4),
             },
         }
-        if site.sensitive:
-            del row["distance_m"]
         rows.append(row)
     return jsonify(
         {
@@ -74,6 +73,20 @@ def site_events(site_id: str):
             "events": rows,
         }
     )
+
+
+class WithheldError(HeritageError):
+    code = "withheld"
+    http_status = 403
+
+
+def refuse_sensitive(site) -> None:
+    """The events of a sensitive site, with their positions, would show where it is."""
+    if site.sensitive:
+        raise WithheldError(
+            f"the events of site '{site.id}' are withheld: it is a sensitive site, and their "
+            "positions would reveal where it is"
+        )
 
 
 def _links(site_id: str, args: dict, limit: int, offset: int, total: int) -> list[dict]:

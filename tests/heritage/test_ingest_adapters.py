@@ -206,3 +206,25 @@ def test_unknown_header_asks_for_the_format(tmp_path):
     path.write_text("a,b,c\n1,2,3\n")
     with pytest.raises(InvalidInputError, match="cannot tell the format.*--format"):
         open_event_file(path)
+
+
+def test_gdelt_fields_with_a_quote_do_not_swallow_the_next_lines(tmp_path):
+    rows = [gdelt_row("1", ActionGeo_FullName='"Palmyra, Hims'), gdelt_row("2"), gdelt_row("3")]
+    _, items = _items(write_gdelt(tmp_path / "quoted.export.CSV", rows))
+    assert [i.source_id for i in items] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    "values, column, words",
+    [
+        ({"fatalities": "²"}, "fatalities", "not a number"),
+        ({"fatalities": "9999999999"}, "fatalities", "larger than"),
+        ({"geo_precision": ""}, "geo_precision", "missing value"),
+    ],
+)
+def test_values_a_database_cannot_hold_or_that_mean_nothing_are_rejected(
+    tmp_path, values, column, words
+):
+    path = write_table(tmp_path / "acled.csv", ACLED_COLUMNS, [acled_row("BAD", **values)])
+    _, (bad,) = _items(path)
+    assert isinstance(bad, Rejection) and bad.column == column and words in bad.reason

@@ -236,7 +236,11 @@ def test_site_risk_endpoints_explain_the_level(client, app, tmp_path):
     events = client.get("/api/v1/sites/palmyra/events").get_json()
     assert events["numberMatched"] == 3 and events["events"][0]["zone"] == "core"
     assert events["events"][0]["distance_m"] == 0.0
-    hidden = client.get("/api/v1/sites/hidden/events").get_json()["events"]
-    assert hidden and all("distance_m" not in e for e in hidden)
+    # A sensitive site's events, distances, zones and terms would locate it: all withheld.
+    assert client.get("/api/v1/sites/hidden/events").status_code == 403
+    assert client.get("/api/v1/events?site=hidden").status_code == 403
     hidden_risk = client.get("/api/v1/sites/hidden").get_json()["properties"]["risk"]
-    assert all("distance_m" not in e for e in hidden_risk["top_events"])
+    assert hidden_risk["level"] == "critical" and hidden_risk["top_events"] == []
+    assert "withheld" in hidden_risk["reasons"][0]
+    series = client.get("/api/v1/sites/hidden/risk").get_json()["assessments"]
+    assert series[0]["contributions"] == [] and "km" not in " ".join(series[0]["reasons"])
