@@ -431,6 +431,8 @@ def _print_ingest(result: pipeline.IngestResult) -> None:
     for r in result.first_rejections:
         column = f", column {r.column}" if r.column else ""
         click.echo(f"rejected: {r.source_file}, row {r.row}{column}: {r.reason}")
+    for failure in result.failed_files:
+        click.echo(f"failed: {failure}")
     if result.rejected > len(result.first_rejections):
         click.echo("all rejected rows: flask --app app reports quarantine")
 

@@ -118,3 +118,12 @@ def test_acled_api_json_is_read_like_the_export(runner, tmp_path):
 def test_partners_cannot_take_the_name_of_a_data_source(runner):
     result = runner.invoke(args=["api-keys", "create", "acled"])
     assert result.exit_code == 1 and "name of a data source" in result.output
+
+
+def test_a_bad_file_in_a_folder_does_not_stop_the_others(runner, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a-notes.csv").write_text("who,what\nme,notes\n")
+    write_table(inbox / "b-events.csv", ACLED_COLUMNS, [acled_row("B1")])
+    result = runner.invoke(args=["reports", "ingest", str(inbox)])
+    assert "1 stored" in result.output and "failed: a-notes.csv" in result.output

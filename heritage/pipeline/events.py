@@ -60,6 +60,7 @@ class IngestResult:
     rejected: int = 0
     unknown_retractions: int = 0
     first_rejections: list[Rejection] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if isinstance(v, int)}  # the numbers only
@@ -108,7 +109,11 @@ def ingest_location(
         )
     total = IngestResult(str(path.resolve()), "folder", path.name)
     for file in files:
-        result = ingest_event_file(session, file, settings, now=now, **options)
+        try:
+            result = ingest_event_file(session, file, settings, now=now, **options)
+        except InvalidInputError as exc:  # recorded on its source; the other files go on
+            total.failed_files.append(f"{file.name}: {exc}")
+            continue
         for name, value in result.counts().items():
             setattr(total, name, getattr(total, name) + value)
         total.first_rejections.extend(
@@ -179,14 +184,20 @@ def _ingest(session, event_file: EventFile, location, *, now, strict, progress) 
             items = list(parse_rows(event_file.adapter, chunk, event_file.name))
             _store_chunk(session, items, result, source_id, ingest_id, now=now, strict=strict)
             if candidate is not None:
-                candidate.see(i for _, i in items if isinstance(i, ConflictEvent))
+                candidate.see(items)
             if not strict:
                 session.commit()
             if progress is not None:
                 progress(len(chunk))
         if candidate is not None and candidate.first is not None:
             result.retracted += event_store.retract_missing(
-                session, "ucdp-candidate", candidate.ids, candidate.first, candidate.last, now=now
+                session,
+                "ucdp-candidate",
+                candidate.ids,
+                candidate.first,
+                candidate.last,
+                countries=candidate.countries,
+                now=now,
             )
         feeds.finish_ingest(session, source_id, ingest_id, result.counts(), now=now)
         session.commit()
@@ -246,14 +257,21 @@ class _CandidateRelease:
 
     def __init__(self) -> None:
         self.ids: set[str] = set()
+        self.countries: set[str] = set()
         self.first: date | None = None
         self.last: date | None = None
 
-    def see(self, events) -> None:
-        for event in events:
-            self.ids.add(event.source_id)
-            self.first = min(self.first or event.date_start, event.date_start)
-            self.last = max(self.last or event.date_start, event.date_start)
+    def see(self, items) -> None:
+        for _, item in items:
+            if isinstance(item, Rejection):  # a row we could not read is not a dropped event
+                self.ids.add(str(item.raw.get("id", "")).removesuffix(".0"))
+                continue
+            if not isinstance(item, ConflictEvent):
+                continue
+            self.ids.add(item.source_id)
+            self.countries.add(item.country)
+            self.first = min(self.first or item.date_start, item.date_start)
+            self.last = max(self.last or item.date_start, item.date_start)
 
 
 def _record_failure(session, location, fmt, file, error, now) -> None:

@@ -16,6 +16,7 @@ from heritage.config import RiskModel
 from heritage.domain import Site
 from heritage.match import SiteIndex, build_site_index, match_events
 from heritage.risk import assess_site
+from heritage.store import feeds
 from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 
@@ -63,11 +64,20 @@ def match_and_assess(
     since = None if result.registry_changed else state.events_changed_before
     affected = _match(session, cache.index, model, since, now, result)
     every = reassess_all or result.registry_changed
-    to_assess = sorted(cache.sites) if every else sorted(affected & set(cache.sites))
+    # A level decays with time even when nothing new happens: reassess yesterday's non-quiet sites.
+    stale = {
+        site_id
+        for site_id, latest in risk_store.latest_assessments(session).items()
+        if latest["as_of"] < as_of.isoformat() and (latest["level"] != "none" or latest["n_events"])
+    }
+    to_assess = sorted(cache.sites) if every else sorted((affected | stale) & set(cache.sites))
     for site_id in to_assess:
         result.levels[site_id] = _assess(session, cache.sites[site_id], model, as_of, now)
+    # An ingest still running wrote events stamped with its start; the next tick must see them.
+    running = feeds.oldest_running_ingest(session, now=now)
+    watermark = min(now, running - timedelta(microseconds=1)) if running else now
     risk_store.set_matching_state(
-        session, events_changed_before=now, registry_fingerprint=fingerprint
+        session, events_changed_before=watermark, registry_fingerprint=fingerprint
     )
     session.commit()
     return result

@@ -171,15 +171,24 @@ def retract_events(
 
 
 def retract_missing(
-    session: Session, source: str, seen: set[str], first: date, last: date, *, now: datetime
+    session: Session,
+    source: str,
+    seen: set[str],
+    first: date,
+    last: date,
+    *,
+    countries: set[str],
+    now: datetime,
 ) -> int:
-    """Retract a source's events dated within [first, last] that a new release left out."""
+    """Retract a source's events in the countries and dates [first, last] of a new release
+    that the release left out."""
     rows = session.execute(
         select(
             events.c.id, events.c.source_id, events.c.version, events.c.revision, events.c.retracted
         )
         .where(events.c.source == source, events.c.retracted.is_(False))
         .where(events.c.date_start >= first, events.c.date_start <= last)
+        .where(events.c.country.in_(sorted(countries)))
     ).all()
     missing = [row for row in rows if row.source_id not in seen]
     for row in missing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ __all__ = [
     "finish_ingest",
     "list_quarantine",
     "list_sources",
+    "oldest_running_ingest",
     "quarantine_rows",
     "record_failure",
     "start_ingest",
@@ -128,6 +129,16 @@ def quarantine_rows(
             for r in rejections
         ],
     )
+
+
+def oldest_running_ingest(session: Session, *, now: datetime) -> datetime | None:
+    """When the oldest ingest still running started (ignoring any older than six hours: a
+    crashed one must not hold matching back for ever)."""
+    return session.execute(
+        select(func.min(ingests.c.started_at)).where(
+            ingests.c.status == "running", ingests.c.started_at >= now - timedelta(hours=6)
+        )
+    ).scalar_one_or_none()
 
 
 def list_sources(session: Session) -> list[SourceStatus]:

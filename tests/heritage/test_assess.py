@@ -120,3 +120,45 @@ def test_the_site_index_is_kept_between_ticks_until_the_registry_changes(
         session, RISK_MODEL, now=clock(), as_of=AS_OF, index_cache=cache
     )
     assert cache.index is not first and result.registry_changed
+
+
+def test_events_of_an_ingest_still_running_during_a_tick_are_matched_by_the_next(
+    session, settings, clock, tmp_path
+):
+    from heritage.store import feeds
+
+    _setup(session, settings, clock, tmp_path, _clashes(1))
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    started = clock.now = clock.now + timedelta(minutes=1)
+    source_id, ingest_id = feeds.start_ingest(session, "slow.csv", "acled", "slow.csv", now=started)
+    session.commit()  # its first chunk is in; a tick runs before its second
+    clock.now += timedelta(minutes=5)
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    late = write_table(
+        tmp_path / "late.csv",
+        UCDP_COLUMNS,
+        [ucdp_row("99", latitude="34.5510", longitude="38.2690")],
+    )
+    pipeline.ingest_event_file(session, late, settings, now=started)  # stamped with the slow start
+    feeds.finish_ingest(session, source_id, ingest_id, {}, now=clock())
+    session.commit()
+    clock.now += timedelta(minutes=5)
+    result = pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    assert result.events_matched >= 1
+    assert any(
+        x.event_ref == "ucdp-ged:99" for x, _ in risk_store.site_exposures(session, "palmyra")
+    )
+
+
+def test_a_level_decays_on_later_days_without_new_events(session, settings, clock, tmp_path):
+    _setup(session, settings, clock, tmp_path, _clashes(6))
+    first = pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF)
+    later = pipeline.match_and_assess(
+        session, RISK_MODEL, now=clock(), as_of=AS_OF + timedelta(days=60)
+    )
+    gone = pipeline.match_and_assess(
+        session, RISK_MODEL, now=clock(), as_of=AS_OF + timedelta(days=400)
+    )
+    order = ["none", "low", "elevated", "high", "critical"]
+    assert order.index(later.levels["palmyra"]) < order.index(first.levels["palmyra"])
+    assert gone.levels["palmyra"] == "none"

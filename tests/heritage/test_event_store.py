@@ -222,3 +222,31 @@ def test_every_shared_conflict_file_is_ingested_whole_and_only_once(
     )
     again = _ingest(session, path, settings, clock)
     assert (again.stored, again.updated, again.unchanged) == (0, 0, first.stored)
+
+
+def test_a_candidate_release_retracts_only_within_its_countries_and_not_unreadable_rows(
+    session, settings, clock, tmp_path
+):
+    first = [
+        ucdp_row("1"),
+        ucdp_row("2"),
+        ucdp_row("7", country="Iraq", latitude="36.3", longitude="43.1"),
+    ]
+    _ingest(
+        session,
+        write_table(tmp_path / "c1.csv", UCDP_COLUMNS, first),
+        settings,
+        clock,
+        fmt="ucdp-candidate",
+    )
+    later = [ucdp_row("1"), ucdp_row("2", latitude="north")]  # Syria only; row of 2 unreadable
+    result = _ingest(
+        session,
+        write_table(tmp_path / "c2.csv", UCDP_COLUMNS, later),
+        settings,
+        clock,
+        fmt="ucdp-candidate",
+    )
+    assert result.retracted == 0 and result.rejected == 1
+    assert not event_store.get_event(session, "ucdp-candidate:7")[0].retracted
+    assert not event_store.get_event(session, "ucdp-candidate:2")[0].retracted
