@@ -103,6 +103,11 @@ def save_events(session: Session, batch: Sequence[ConflictEvent], *, now: dateti
             elif (old.fingerprint == fingerprint and not old.retracted) or _is_older(
                 event.revision, old.revision
             ):
+                if old.fingerprint == fingerprint and _is_older(old.revision, event.revision):
+                    # Same content, newer marker: keep the marker, so an older export cannot win.
+                    session.execute(
+                        update(events).where(events.c.id == old.id).values(revision=event.revision)
+                    )
                 counts.unchanged += 1
             else:
                 _archive(session, old.id, now)
@@ -154,7 +159,7 @@ def retract_events(
     """Mark events withdrawn by their source; the earlier state goes to the revision history."""
     counts = SaveCounts()
     by_source: dict[str, list[Retraction]] = {}
-    for retraction in retractions:
+    for retraction in dict.fromkeys(retractions):  # an id named twice is retracted once
         by_source.setdefault(retraction.source, []).append(retraction)
     for source, group in by_source.items():
         existing = _existing(session, source, [r.source_id for r in group])

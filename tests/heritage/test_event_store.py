@@ -250,3 +250,43 @@ def test_a_candidate_release_retracts_only_within_its_countries_and_not_unreadab
     assert result.retracted == 0 and result.rejected == 1
     assert not event_store.get_event(session, "ucdp-candidate:7")[0].retracted
     assert not event_store.get_event(session, "ucdp-candidate:2")[0].retracted
+
+
+def test_an_older_export_cannot_win_after_a_newer_identical_one(session, settings, clock, tmp_path):
+    _ingest(
+        session, _acled(tmp_path, [acled_row("SYR1", timestamp="100")], "t100.csv"), settings, clock
+    )
+    _ingest(
+        session,
+        _acled(tmp_path, [acled_row("SYR1", fatalities="9", timestamp="300")], "t300.csv"),
+        settings,
+        clock,
+    )
+    _ingest(
+        session,
+        _acled(tmp_path, [acled_row("SYR1", fatalities="9", timestamp="400")], "t400.csv"),
+        settings,
+        clock,
+    )
+    _ingest(
+        session,
+        _acled(tmp_path, [acled_row("SYR1", fatalities="5", timestamp="350")], "t350.csv"),
+        settings,
+        clock,
+    )
+    stored, _ = event_store.get_event(session, "acled:SYR1")
+    assert stored.event.fatalities.best == 9 and stored.event.revision == "400"
+
+
+def test_an_id_named_twice_in_a_deletion_list_is_retracted_once(session, settings, clock, tmp_path):
+    _ingest(session, _acled(tmp_path, [acled_row("SYR1")]), settings, clock)
+    deletions = write_table(
+        tmp_path / "deleted.csv",
+        ["event_id_cnty", "deleted_timestamp"],
+        [
+            {"event_id_cnty": "SYR1", "deleted_timestamp": "1700001000"},
+            {"event_id_cnty": "SYR1", "deleted_timestamp": "1700001000"},
+        ],
+    )
+    assert _ingest(session, deletions, settings, clock).retracted == 1
+    assert [h.version for h in event_store.get_event(session, "acled:SYR1")[1]] == [1, 2]
