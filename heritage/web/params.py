@@ -111,18 +111,27 @@ def integer(args: dict, name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def page_links(endpoint: str, args: dict, limit: int, offset: int, total: int) -> list[dict]:
+def page_links(
+    endpoint: str,
+    args: dict,
+    limit: int,
+    offset: int,
+    total: int,
+    *,
+    media_type: str = GEOJSON,
+    **path_args: str,
+) -> list[dict]:
     """OGC API style self/next/prev links that keep the request's filters."""
 
     def href(new_offset: int) -> str:
         params = {**args, "limit": limit, "offset": new_offset}
-        return url_for(endpoint, _external=True) + "?" + urlencode(params)
+        return url_for(endpoint, _external=True, **path_args) + "?" + urlencode(params)
 
-    links = [{"rel": "self", "type": GEOJSON, "href": href(offset)}]
+    links = [{"rel": "self", "type": media_type, "href": href(offset)}]
     if offset + limit < total:
-        links.append({"rel": "next", "type": GEOJSON, "href": href(offset + limit)})
+        links.append({"rel": "next", "type": media_type, "href": href(offset + limit)})
     if offset > 0:
-        links.append({"rel": "prev", "type": GEOJSON, "href": href(max(0, offset - limit))})
+        links.append({"rel": "prev", "type": media_type, "href": href(max(0, offset - limit))})
     return links
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify
 
 from heritage.config import RISK_MODEL
 from heritage.errors import HeritageError
@@ -69,7 +69,15 @@ def site_events(site_id: str):
             "site_id": site_id,
             "numberMatched": len(pairs),
             "numberReturned": len(rows),
-            "links": _links(site_id, args, limit, offset, len(pairs)),
+            "links": params.page_links(
+                "risk_api.site_events",
+                args,
+                limit,
+                offset,
+                len(pairs),
+                media_type="application/json",
+                site_id=site_id,
+            ),
             "events": rows,
         }
     )
@@ -87,11 +95,3 @@ def refuse_sensitive(site) -> None:
             f"the events of site '{site.id}' are withheld: it is a sensitive site, and their "
             "positions would reveal where it is"
         )
-
-
-def _links(site_id: str, args: dict, limit: int, offset: int, total: int) -> list[dict]:
-    base = url_for("risk_api.site_events", site_id=site_id, _external=True)
-    links = [{"rel": "self", "href": f"{base}?limit={limit}&offset={offset}"}]
-    if offset + limit < total:
-        links.append({"rel": "next", "href": f"{base}?limit={limit}&offset={offset + limit}"})
-    return links
