@@ -7,15 +7,29 @@ heritage/config.py (RiskModel).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
+
+import numba
+import numpy as np
 
 from heritage.config import RiskModel
 from heritage.domain import ConflictEvent, EventType, Exposure, Site, Zone
+from heritage.match import ZONES
 
-__all__ = ["LEVELS", "Assessment", "Contribution", "assess_site", "contribution", "level_for"]
+__all__ = [
+    "LEVELS",
+    "Assessment",
+    "Contribution",
+    "Terms",
+    "assess_site",
+    "contribution",
+    "counts_on",
+    "exposure_terms",
+    "level_for",
+]
 
 LEVELS = ("none", "low", "elevated", "high", "critical")
 _DESTRUCTIVE = {EventType.AIRSTRIKE, EventType.SHELLING, EventType.EXPLOSION, EventType.DESTRUCTION}
@@ -54,40 +68,128 @@ class Assessment:
         return len(self.contributions)
 
 
+class Terms(NamedTuple):
+    """Each term of a batch of (event, site) pairs, as arrays; ``value`` is their product."""
+
+    severity: np.ndarray
+    proximity: np.ndarray
+    recency: np.ndarray
+    value: np.ndarray
+
+
+def exposure_terms(
+    model: RiskModel,
+    *,
+    zone: np.ndarray,
+    distance_m: np.ndarray,
+    uncertain: np.ndarray,
+    event: np.ndarray,
+    precision_m: np.ndarray,
+    severity_base: np.ndarray,
+    fatalities: np.ndarray,
+    age_days: np.ndarray,
+    confidence: np.ndarray,
+) -> Terms:
+    """The model's terms for many pairs at once: the one place the formula lives, for live
+    assessments, backtests and the benchmark alike.
+
+    Per pair: ``zone`` (an index into ``match.ZONES``), ``distance_m``, ``uncertain`` and
+    ``event``, the pair's index into the per-event arrays that follow (``severity_base`` is the
+    model's severity of the event's type).
+    """
+    weights = np.array([model.zone_weight[z.value] for z in ZONES])
+    per_event = (precision_m, severity_base, fatalities, age_days, confidence)
+    return Terms(
+        *_terms(
+            weights,
+            np.asarray(zone, dtype=np.int8),
+            np.asarray(distance_m, dtype=np.float64),
+            np.asarray(uncertain, dtype=np.bool_),
+            np.asarray(event, dtype=np.int64),
+            *(np.asarray(a, dtype=np.float64) for a in per_event),
+            float(model.fatality_weight),
+            float(model.distance_decay_m),
+            float(model.uncertain_weight),
+            float(model.half_life_days),
+        )
+    )
+
+
+@numba.njit(cache=True, parallel=True)
+def _terms(
+    weights, zone, distance, uncertain, event, precision, base, fatalities, age, confidence,
+    fatality_weight, decay_m, uncertain_weight, half_life,
+):  # fmt: skip
+    n = len(zone)
+    severity, proximity, recency, value = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for i in numba.prange(n):
+        e = event[i]
+        severity[i] = base[e] * (1.0 + fatality_weight * np.log1p(fatalities[e]))
+        near = weights[zone[i]]
+        if zone[i] != 0:  # outside the core, the weight halves every decay_m
+            near *= 0.5 ** (distance[i] / decay_m)
+        if uncertain[i]:  # a vaguer location counts less, down to its 1 km-radius share
+            near *= uncertain_weight * np.sqrt(min(1.0, 1000.0 / precision[e]))
+        proximity[i] = near
+        recency[i] = 0.5 ** (age[e] / half_life)
+        value[i] = severity[i] * near * recency[i] * confidence[e]
+    return severity, proximity, recency, value
+
+
+def counts_on(event: ConflictEvent, as_of: date, model: RiskModel) -> bool:
+    """Whether an event counts on ``as_of``: it has begun, and ended within the horizon."""
+    return event.date_start <= as_of and (as_of - event.date_end).days <= model.horizon_days
+
+
 def contribution(
     exposure: Exposure, event: ConflictEvent, as_of: date, model: RiskModel
 ) -> Contribution | None:
     """The terms of one event for a site on ``as_of``; None if the event does not count then."""
-    age_days = (as_of - event.date_end).days
-    if age_days < 0 and event.date_start > as_of:
-        return None  # it has not happened yet on that day
-    age_days = max(age_days, 0)
-    if age_days > model.horizon_days:
+    if not counts_on(event, as_of, model):
         return None
-    best = event.fatalities.best or 0
-    severity = model.severity[event.event_type.value] * (
-        1 + model.fatality_weight * math.log1p(best)
+    return _contributions([(exposure, event)], as_of, model)[0]
+
+
+def _contributions(
+    pairs: Sequence[tuple[Exposure, ConflictEvent]], as_of: date, model: RiskModel
+) -> list[Contribution]:
+    if not pairs:
+        return []
+    terms = exposure_terms(
+        model,
+        zone=np.array([ZONES.index(x.zone) for x, _ in pairs]),
+        distance_m=np.array([x.distance_m for x, _ in pairs]),
+        uncertain=np.array([x.is_uncertain for x, _ in pairs]),
+        event=np.arange(len(pairs)),
+        precision_m=np.array([e.precision_m for _, e in pairs]),
+        severity_base=np.array([model.severity[e.event_type.value] for _, e in pairs]),
+        fatalities=np.array([e.fatalities.best or 0 for _, e in pairs], dtype=float),
+        age_days=np.array([max((as_of - e.date_end).days, 0) for _, e in pairs], dtype=float),
+        confidence=np.array([e.confidence for _, e in pairs]),
     )
-    proximity = model.zone_weight[exposure.zone.value]
-    if exposure.zone is not Zone.CORE:
-        proximity *= 0.5 ** (exposure.distance_m / model.distance_decay_m)
-    if exposure.is_uncertain:
-        proximity *= model.uncertain_weight * min(1.0, 1000.0 / event.precision_m) ** 0.5
-    recency = 0.5 ** (age_days / model.half_life_days)
-    value = severity * proximity * recency * event.confidence
-    return Contribution(
-        exposure.event_ref,
-        event.event_type.value,
-        event.date_start,
-        round(exposure.distance_m, 1),
-        exposure.zone.value,
-        exposure.is_uncertain,
-        round(severity, 4),
-        round(proximity, 4),
-        round(recency, 4),
-        event.confidence,
-        value,
-    )
+    return [
+        Contribution(
+            x.event_ref,
+            e.event_type.value,
+            e.date_start,
+            round(x.distance_m, 1),
+            x.zone.value,
+            x.is_uncertain,
+            round(severity, 4),
+            round(proximity, 4),
+            round(recency, 4),
+            e.confidence,
+            value,
+        )
+        for (x, e), severity, proximity, recency, value in zip(
+            pairs,
+            terms.severity.tolist(),
+            terms.proximity.tolist(),
+            terms.recency.tolist(),
+            terms.value.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def assess_site(
@@ -99,7 +201,7 @@ def assess_site(
     previous_score: float | None = None,
 ) -> Assessment:
     """The site's score, level and reasons on ``as_of`` from its matched events."""
-    parts = [c for e, ev in matched if (c := contribution(e, ev, as_of, model)) is not None]
+    parts = _contributions([(x, e) for x, e in matched if counts_on(e, as_of, model)], as_of, model)
     parts.sort(key=lambda c: c.value, reverse=True)
     score = site.vulnerability * sum(c.value for c in parts)
     strike_in_core = [

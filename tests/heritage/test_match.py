@@ -147,3 +147,32 @@ def test_unlocated_sites_never_match_and_sites_across_the_antimeridian_do():
         ("taveuni", "test:east", Zone.CORE),
         ("taveuni", "test:west", Zone.CORE),
     }
+
+
+def test_an_empty_registry_matches_nothing():
+    assert match_events(build_site_index([]), [event("x", 38.27, 34.55)], RISK_MODEL) == []
+
+
+def test_a_site_across_many_grid_cells_is_matched_once_per_event_with_exact_distances():
+    # 1.2° by 1.0°: listed in about twenty 0.25° cells, and far from flat across its width.
+    large = site("large", box(38.0, 34.0, 39.2, 35.0), buffer_m=5000.0)
+    inside = event("inside", 38.6, 34.5)
+    lon, lat, _ = GEOD.fwd(39.2, 34.5, 90.0, 15_000.0)  # 15 km east of the east edge
+    exposures = match_events(build_site_index([large]), [inside, event("east", lon, lat)], WIDE)
+    by_ref = {e.event_ref: e for e in exposures}
+    assert len(exposures) == 2
+    assert by_ref["test:inside"].zone is Zone.CORE
+    assert by_ref["test:east"].distance_m == pytest.approx(15_000.0, rel=1e-3)
+
+
+def test_each_part_of_a_serial_site_is_measured_where_it_is():
+    # Two parts 300 km apart: an event beside either part is that close to the site.
+    west = geodesic_circle(36.0, 34.0, 500.0)
+    east_lon, east_lat, _ = GEOD.fwd(36.0, 34.0, 90.0, 300_000.0)
+    east = geodesic_circle(east_lon, east_lat, 500.0)
+    from shapely.geometry import MultiPolygon
+
+    serial = site("serial", MultiPolygon([*west.geoms, *east.geoms]))
+    near_lon, near_lat, _ = GEOD.fwd(east_lon, east_lat, 200.0, 3_500.0)
+    (exposure,) = match_events(build_site_index([serial]), [event("e", near_lon, near_lat)], WIDE)
+    assert exposure.distance_m == pytest.approx(3_000.0, rel=1e-3)

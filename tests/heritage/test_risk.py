@@ -135,3 +135,53 @@ def test_trend_compares_with_the_previous_score():
     )
     assert assess_site(PALMYRA, [], AS_OF, RISK_MODEL, previous_score=3.0).trend == "falling"
     assert assess_site(PALMYRA, [], AS_OF, RISK_MODEL).trend == "new"
+
+
+def test_batch_terms_over_matched_arrays_give_each_site_the_score_its_assessment_has():
+    # The benchmark's path (arrays in, sums per site) and a site's assessment share one formula.
+    import numpy as np
+
+    from heritage.geo import GEOD
+    from heritage.match import build_site_index, match_arrays, match_events
+    from heritage.risk import exposure_terms
+
+    rng = np.random.default_rng(11)
+    bearings, metres = rng.uniform(0, 360, 60), rng.uniform(0, 15_000, 60)
+    lons, lats, _ = GEOD.fwd(np.full(60, 38.27), np.full(60, 34.55), bearings, metres)
+    events = [
+        pair(
+            days_ago=int(rng.integers(0, 200)),
+            deaths=int(rng.integers(0, 5)),
+            precision_m=float(rng.choice([10.0, 5000.0])),
+            name=f"e{i}",
+        )[1]
+        for i in range(60)
+    ]
+    events = [
+        dataclasses.replace(e, lon=x, lat=y) for e, x, y in zip(events, lons, lats, strict=True)
+    ]
+    index = build_site_index([PALMYRA])
+    found = match_arrays(
+        index,
+        np.array([e.lon for e in events]),
+        np.array([e.lat for e in events]),
+        np.full(60, RISK_MODEL.reach_m["airstrike"]),
+        np.array([e.precision_m for e in events]),
+    )
+    terms = exposure_terms(
+        RISK_MODEL,
+        zone=found.zone,
+        distance_m=found.distance_m,
+        uncertain=found.uncertain,
+        event=found.event,
+        precision_m=np.array([e.precision_m for e in events]),
+        severity_base=np.full(60, RISK_MODEL.severity["airstrike"]),
+        fatalities=np.array([e.fatalities.best for e in events], dtype=float),
+        age_days=np.array([(AS_OF - e.date_end).days for e in events], dtype=float),
+        confidence=np.ones(60),
+    )
+    by_ref = {f"{e.source}:{e.source_id}": e for e in events}
+    matched = [(x, by_ref[x.event_ref]) for x in match_events(index, events, RISK_MODEL)]
+    assessed = assess_site(PALMYRA, matched, AS_OF, RISK_MODEL)
+    assert len(found) == len(matched) > 30
+    assert terms.value.sum() == pytest.approx(assessed.score, rel=1e-4)
