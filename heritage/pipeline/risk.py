@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from heritage.config import RiskModel
 from heritage.domain import Site
 from heritage.match import SiteIndex, build_site_index, match_events
-from heritage.risk import assess_site
+from heritage.risk import Assessment, assess_site
 from heritage.store import feeds
 from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
@@ -67,12 +67,14 @@ def match_and_assess(
     # A level decays with time even when nothing new happens: reassess yesterday's non-quiet sites.
     stale = {
         site_id
-        for site_id, latest in risk_store.latest_assessments(session).items()
-        if latest["as_of"] < as_of.isoformat() and (latest["level"] != "none" or latest["n_events"])
+        for site_id, (day, level, n_events) in risk_store.latest_levels(session).items()
+        if day < as_of and (level != "none" or n_events)
     }
     to_assess = sorted(cache.sites) if every else sorted((affected | stale) & set(cache.sites))
-    for site_id in to_assess:
-        result.levels[site_id] = _assess(session, cache.sites[site_id], model, as_of, now)
+    for start in range(0, len(to_assess), _PAGE):
+        sites = [cache.sites[site_id] for site_id in to_assess[start : start + _PAGE]]
+        for assessment in _assess(session, sites, model, as_of, now):
+            result.levels[assessment.site_id] = assessment.level
     # An ingest still running wrote events stamped with its start; the next tick must see them.
     running = feeds.oldest_running_ingest(session, now=now)
     watermark = min(now, running - timedelta(microseconds=1)) if running else now
@@ -111,13 +113,21 @@ def _match(session, index: SiteIndex, model, since, now, result: AssessResult) -
     return affected
 
 
-def _assess(session, site: Site, model: RiskModel, as_of: date, now: datetime) -> str:
+def _assess(
+    session, sites: list[Site], model: RiskModel, as_of: date, now: datetime
+) -> list[Assessment]:
+    ids = [site.id for site in sites]
     first = as_of - timedelta(days=model.horizon_days)
-    pairs = risk_store.site_exposures(session, site.id, first=first, last=as_of)
-    previous = risk_store.previous_score(session, site.id, as_of - timedelta(days=model.trend_days))
-    assessment = assess_site(site, pairs, as_of, model, previous_score=previous)
-    risk_store.save_assessment(session, assessment, now=now)
-    return assessment.level
+    pairs = risk_store.sites_exposures(session, ids, first=first, last=as_of)
+    previous = risk_store.previous_scores(session, ids, as_of - timedelta(days=model.trend_days))
+    results = [
+        assess_site(
+            site, pairs.get(site.id, []), as_of, model, previous_score=previous.get(site.id)
+        )
+        for site in sites
+    ]
+    risk_store.save_assessments(session, results, now=now)
+    return results
 
 
 def _registry_fingerprint(versions: list[tuple[str, int]]) -> str:

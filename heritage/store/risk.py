@@ -20,11 +20,13 @@ __all__ = [
     "exposed_sites",
     "get_matching_state",
     "latest_assessments",
-    "previous_score",
+    "latest_levels",
+    "previous_scores",
     "replace_exposures",
-    "save_assessment",
+    "save_assessments",
     "set_matching_state",
     "site_exposures",
+    "sites_exposures",
 ]
 
 _BATCH = 900
@@ -114,59 +116,121 @@ def site_exposures(
     session: Session, site_id: str, *, first: date | None = None, last: date | None = None
 ) -> list[tuple[Exposure, ConflictEvent]]:
     """The site's exposures to events that are not retracted, newest first."""
-    query = (
-        select(exposures.c.distance_m, exposures.c.zone, exposures.c.is_uncertain, events)
-        .join(events, events.c.id == exposures.c.event_id)
-        .where(exposures.c.site_id == site_id, events.c.retracted.is_(False))
+    return sites_exposures(session, [site_id], first=first, last=last).get(site_id, [])
+
+
+def sites_exposures(
+    session: Session,
+    site_ids: Sequence[str],
+    *,
+    first: date | None = None,
+    last: date | None = None,
+) -> dict[str, list[tuple[Exposure, ConflictEvent]]]:
+    """Each site's exposures to events that are not retracted (between ``first`` and
+    ``last``), newest first; a site with none is absent."""
+    found: dict[str, list[tuple[Exposure, ConflictEvent]]] = {}
+    for start in range(0, len(site_ids), _BATCH):
+        query = (
+            select(
+                exposures.c.site_id.label("exposed_site"),
+                exposures.c.distance_m,
+                exposures.c.zone,
+                exposures.c.is_uncertain,
+                events,
+            )
+            .join(events, events.c.id == exposures.c.event_id)
+            .where(
+                exposures.c.site_id.in_(site_ids[start : start + _BATCH]),
+                events.c.retracted.is_(False),
+            )
+        )
+        if first is not None:
+            query = query.where(events.c.date_end >= first)
+        if last is not None:
+            query = query.where(events.c.date_start <= last)
+        for row in session.execute(query.order_by(events.c.date_start.desc(), events.c.id)):
+            event = stored_event(row).event
+            exposure = Exposure(
+                row.exposed_site,
+                event_ref(event.source, event.source_id),
+                row.distance_m,
+                Zone(row.zone),
+                bool(row.is_uncertain),
+            )
+            found.setdefault(row.exposed_site, []).append((exposure, event))
+    return found
+
+
+def save_assessments(session: Session, results: Sequence[Assessment], *, now: datetime) -> None:
+    """Store (or replace) each site's assessment for its day."""
+    for day in {r.as_of for r in results}:
+        ids = [r.site_id for r in results if r.as_of == day]
+        for start in range(0, len(ids), _BATCH):
+            session.execute(
+                delete(assessments).where(
+                    assessments.c.as_of == day,
+                    assessments.c.site_id.in_(ids[start : start + _BATCH]),
+                )
+            )
+    rows = [
+        {
+            "site_id": r.site_id,
+            "as_of": r.as_of,
+            "score": r.score,
+            "level": r.level,
+            "trend": r.trend,
+            "previous_score": r.previous_score,
+            "n_events": r.n_events,
+            "contributions": [_contribution(c) for c in r.contributions[:50]],
+            "reasons": list(r.reasons),
+            "computed_at": now,
+        }
+        for r in results
+    ]
+    if rows:
+        session.execute(insert(assessments), rows)
+
+
+def previous_scores(session: Session, site_ids: Sequence[str], before: date) -> dict[str, float]:
+    """Each site's latest score on or before ``before`` (absent if none)."""
+    found: dict[str, float] = {}
+    for start in range(0, len(site_ids), _BATCH):
+        newest = (
+            select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
+            .where(
+                assessments.c.site_id.in_(site_ids[start : start + _BATCH]),
+                assessments.c.as_of <= before,
+            )
+            .group_by(assessments.c.site_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(assessments.c.site_id, assessments.c.score).join(
+                newest,
+                (assessments.c.site_id == newest.c.site_id)
+                & (assessments.c.as_of == newest.c.as_of),
+            )
+        )
+        found.update({row.site_id: row.score for row in rows})
+    return found
+
+
+def latest_levels(session: Session) -> dict[str, tuple[date, str, int]]:
+    """Each site's latest (as_of, level, n_events): what a tick needs, without the reasons."""
+    newest = (
+        select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
+        .group_by(assessments.c.site_id)
+        .subquery()
     )
-    if first is not None:
-        query = query.where(events.c.date_end >= first)
-    if last is not None:
-        query = query.where(events.c.date_start <= last)
-    pairs = []
-    for row in session.execute(query.order_by(events.c.date_start.desc(), events.c.id)):
-        event = stored_event(row).event
-        exposure = Exposure(
-            site_id,
-            event_ref(event.source, event.source_id),
-            row.distance_m,
-            Zone(row.zone),
-            bool(row.is_uncertain),
+    rows = session.execute(
+        select(
+            assessments.c.site_id, assessments.c.as_of, assessments.c.level, assessments.c.n_events
+        ).join(
+            newest,
+            (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
         )
-        pairs.append((exposure, event))
-    return pairs
-
-
-def save_assessment(session: Session, result: Assessment, *, now: datetime) -> None:
-    """Store (or replace) the site's assessment for its day."""
-    values = {
-        "score": result.score,
-        "level": result.level,
-        "trend": result.trend,
-        "previous_score": result.previous_score,
-        "n_events": result.n_events,
-        "contributions": [_contribution(c) for c in result.contributions[:50]],
-        "reasons": list(result.reasons),
-        "computed_at": now,
-    }
-    done = session.execute(
-        update(assessments)
-        .where(assessments.c.site_id == result.site_id, assessments.c.as_of == result.as_of)
-        .values(**values)
-    ).rowcount
-    if not done:
-        session.execute(
-            insert(assessments).values(site_id=result.site_id, as_of=result.as_of, **values)
-        )
-
-
-def previous_score(session: Session, site_id: str, before: date) -> float | None:
-    return session.execute(
-        select(assessments.c.score)
-        .where(assessments.c.site_id == site_id, assessments.c.as_of <= before)
-        .order_by(assessments.c.as_of.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    )
+    return {row.site_id: (row.as_of, row.level, row.n_events) for row in rows}
 
 
 def latest_assessments(session: Session, site_ids: Sequence[str] | None = None) -> dict[str, dict]:
