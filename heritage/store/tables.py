@@ -28,11 +28,13 @@ __all__ = [
     "event_revisions",
     "events",
     "exposures",
+    "gazetteer_entries",
     "ingests",
     "matching_state",
     "metadata",
     "quarantine",
     "registry_imports",
+    "reports",
     "scheduler_heartbeats",
     "site_countries",
     "site_geometry_history",
@@ -327,4 +329,43 @@ matching_state = Table(
     Column("events_changed_before", UTCDateTime),
     # The registry as last matched: a change means every event is matched again.
     Column("registry_fingerprint", String(64)),
+)
+
+# Free-text reports (news articles, feed entries): stored once by the hash of their text, with
+# what the geoparser found in them when they were ingested.
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("source", String(64), nullable=False, index=True),
+    Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("published", Date),
+    Column("media_type", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("extraction", JSON, nullable=False),
+    Column("n_events", Integer, nullable=False),
+    Column("ingested_at", UTCDateTime, nullable=False),
+)
+
+# Places the geoparser knows beyond the registry and the packaged gazetteer: GeoNames dump
+# imports and the aliases users add (a name for a point, or another name of a known place).
+gazetteer_entries = Table(
+    "gazetteer_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", String(16), nullable=False, index=True),  # "geonames" or "alias"
+    Column("place_id", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("alternate_names", JSON, nullable=False),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("kind", String(16), nullable=False),
+    Column("country", String(2)),
+    Column("admin1", Text),
+    Column("population", Integer, nullable=False),
+    Column("precision_m", Float),
+    Column("target", String(64)),  # an alias of this place id, instead of a point of its own
+    Column("created_at", UTCDateTime, nullable=False),
 )
