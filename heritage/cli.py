@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -21,8 +22,10 @@ from heritage import pipeline
 from heritage.config import RISK_MODEL
 from heritage.errors import HeritageError
 from heritage.export import site_feature, sites_csv
+from heritage.geoparse.gazetteer import Alias, read_geonames_dump
 from heritage.ingest.generic import parse_mapping
 from heritage.ingest.reader import FORMATS
+from heritage.pipeline import reports
 from heritage.pipeline.backtest import run_backtest
 from heritage.risk import LEVELS
 from heritage.runtime import Runtime
@@ -38,6 +41,7 @@ __all__ = ["make_commands"]
 log = logging.getLogger(__name__)
 _NOTES_SHOWN = 20
 _SHIPPED_SITES = Path(__file__).resolve().parents[1] / "sites"
+_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
@@ -62,10 +66,27 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         help="Folder of the site registry (default: the repository's sites/).",
     )
     def seed(sites_path: Path) -> None:
-        """Load the shipped registry in sites/ (what `make run` does before serving)."""
+        """Load the shipped registry in sites/, the seed places and the seed report (what
+        `make run` does before serving; safe to run again)."""
         _print_import(
             _in_session(runtime, pipeline.import_site_files, sites_path, now=runtime.clock())
         )
+        with _session(runtime) as session:
+            places = reports.read_seed_places(_SEEDS / "places.csv")
+            reports.import_gazetteer_places(session, places, now=runtime.clock())
+            click.echo(f"{len(places)} seed place(s) in the gazetteer")
+            cache = reports.load_gazetteer(session, runtime.gazetteer_cache)
+            for path in sorted(_SEEDS.glob("*.txt")):
+                (result,) = reports.ingest_reports(
+                    session,
+                    path.read_bytes(),
+                    RISK_MODEL,
+                    cache,
+                    source="seeds",
+                    location=f"seeds/{path.name}",
+                    now=runtime.clock(),
+                )
+                _print_report(result)
 
     @click.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
@@ -159,6 +180,7 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         serve,
         _sites_group(runtime),
         _reports_group(runtime),
+        _gazetteer_group(runtime),
         _api_keys_group(runtime),
         _scheduler_group(runtime),
     ]
@@ -271,8 +293,31 @@ def _reports_group(runtime: Runtime) -> click.Group:
     @click.option("--map", "mapping", help="Generic CSV columns: field=Column,... (see README).")
     @click.option("--source", help="Source name for generic CSV and GeoJSON (default: file name).")
     @click.option("--strict", is_flag=True, help="Any rejected row fails the whole file.")
-    def ingest(location: str, fmt, mapping, source, strict: bool) -> None:
-        """Ingest an event file (ACLED, UCDP GED/Candidate, GDELT, GeoJSON, CSV) or its URL."""
+    @click.option(
+        "--published",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="A free-text report's publication date (default: the feed's, else today).",
+    )
+    def ingest(location: str, fmt, mapping, source, strict: bool, published) -> None:
+        """Ingest an event file (ACLED, UCDP GED/Candidate, GDELT, GeoJSON, CSV), a free-text
+        report (plain text, an HTML page, an RSS/Atom feed), or the URL of one."""
+        data = _report_bytes(location) if fmt is None and mapping is None else None
+        if data is not None:
+            with _session(runtime) as session:
+                results = reports.ingest_reports(
+                    session,
+                    data,
+                    RISK_MODEL,
+                    reports.load_gazetteer(session, runtime.gazetteer_cache),
+                    source=source or "reports",
+                    location=location,
+                    url=location if location.startswith(("http://", "https://")) else "",
+                    published=published.date() if published else None,
+                    now=runtime.clock(),
+                )
+            for result in results:
+                _print_report(result)
+            return
         try:
             columns = parse_mapping(mapping) if mapping else None
         except ValueError as exc:
@@ -290,6 +335,45 @@ def _reports_group(runtime: Runtime) -> click.Group:
                 progress=progress,
             )
         _print_ingest(result)
+
+    @group.command("parse")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--published", type=click.DateTime(["%Y-%m-%d"]))
+    def parse(file: Path, published) -> None:
+        """Print what the geoparser finds in a report (GeoJSON); store nothing."""
+        from heritage.geoparse.intake import read_reports  # noqa: PLC0415
+
+        with _session(runtime) as session:
+            cache = reports.load_gazetteer(session, runtime.gazetteer_cache)
+            documents = []
+            for report in read_reports(file.read_bytes(), source=str(file)):
+                if published:
+                    report = dataclasses.replace(report, published=published.date())
+                document, _ = reports.parse_report(
+                    cache, report, RISK_MODEL, source="dry-run", today=runtime.clock().date()
+                )
+                documents.append(document)
+        output = documents[0] if len(documents) == 1 else documents
+        click.echo(json.dumps(output, ensure_ascii=False, indent=2))
+
+    @group.command("inbox")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--source", default="inbox", show_default=True)
+    def inbox(folder: Path, source: str) -> None:
+        """Ingest each report in a watched folder and move it to done/ or failed/."""
+        with _session(runtime) as session:
+            results, failures = reports.ingest_report_files(
+                session,
+                folder,
+                RISK_MODEL,
+                reports.load_gazetteer(session, runtime.gazetteer_cache),
+                source=source,
+                now=runtime.clock(),
+            )
+        for result in results:
+            _print_report(result)
+        for failure in failures:
+            click.echo(f"failed: {failure}", err=True)
 
     @group.command("quarantine")
     @click.option("--source", help="Only rows of this source (its path or URL as ingested).")
@@ -317,6 +401,61 @@ def _reports_group(runtime: Runtime) -> click.Group:
             )
             quarantined = f"{s.quarantined} quarantined"
             click.echo(f"{s.location} [{s.format}] last good ingest {good}; {quarantined}{error}")
+
+    return group
+
+
+def _gazetteer_group(runtime: Runtime) -> click.Group:
+    @click.group("gazetteer")
+    def group() -> None:
+        """The place names the geoparser knows."""
+
+    @group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_dump(file: Path) -> None:
+        """Add places from a GeoNames dump (XX.txt, XX.zip or allCountries)."""
+        with _session(runtime) as session:
+            count = reports.import_gazetteer_places(
+                session, read_geonames_dump(file), now=runtime.clock()
+            )
+        click.echo(f"{count:,} place(s) imported from {file.name}")
+
+    @group.group("alias")
+    def alias() -> None:
+        """Names users add."""
+
+    @alias.command("add")
+    @click.argument("name")
+    @click.option("--place", "place_id", help="Another name of this place id (see lookup).")
+    @click.option("--lon", type=float)
+    @click.option("--lat", type=float)
+    @click.option("--country", help="ISO 3166-1 alpha-2 code of a new point.")
+    @click.option("--precision-m", default=1000.0, show_default=True, type=float)
+    def add(name: str, place_id, lon, lat, country, precision_m: float) -> None:
+        """Name a place (--place ID) or a point of your own (--lon --lat)."""
+        if (place_id is None) == (lon is None or lat is None):
+            raise click.UsageError("give either --place, or both --lon and --lat")
+        with _session(runtime) as session:
+            new_id = reports.add_alias(
+                session,
+                runtime.gazetteer_cache,
+                Alias(name, place_id, lon, lat, country, precision_m),
+                now=runtime.clock(),
+            )
+        click.echo(f"alias {new_id}: {name!r}")
+
+    @group.command("lookup")
+    @click.argument("name")
+    def lookup(name: str) -> None:
+        """The places a name may mean, best first."""
+        with _session(runtime) as session:
+            places = reports.load_gazetteer(session, runtime.gazetteer_cache).gazetteer.lookup(name)
+        for p in places:
+            click.echo(
+                f"{p.id}\t{p.name}\t{p.kind.value}\t{p.country or ''}\t{p.lat:.4f},{p.lon:.4f}"
+            )
+        if not places:
+            click.echo(f"no place called {name!r}")
 
     return group
 
@@ -387,6 +526,36 @@ def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+
+def _report_bytes(location: str) -> bytes | None:
+    """The bytes of a free-text report at ``location``; None when it is an event file (or a
+    folder of them). A URL is a report unless its path ends like an event file."""
+    if location.startswith(("http://", "https://")):
+        path = location.split("?")[0].lower()
+        if path.endswith((".csv", ".tsv", ".gz", ".json", ".geojson", ".zip")):
+            return None
+        return reports.download_report(location)
+    path = Path(location)
+    if not path.is_file():
+        return None
+    data = path.read_bytes()[: reports.MAX_REPORT_BYTES + 1] if path.stat().st_size < 10**8 else b""
+    return data if data and reports.is_report(data, path.name) else None
+
+
+def _print_report(result) -> None:
+    status = "already stored" if result.duplicate else "stored"
+    features = result.document["features"]
+    click.echo(
+        f"report {result.report_id} {status}: {result.title[:70]!r}, {len(features)} event(s)"
+    )
+    for f in features:
+        p = f["properties"]
+        sites = ", ".join(p["sites"]) or "no site"
+        click.echo(
+            f"  {p['event_type']} at {p['place']} ({p['place_name']}, {p['precision']} precision, "
+            f"{p['precision_m']} m), confidence {p['confidence']}; touches {sites}"
+        )
 
 
 def _in_session(runtime: Runtime, step, path: Path, **options):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from heritage.config import Settings
+from heritage.pipeline.reports import GazetteerCache
 from heritage.store.session import create_db_engine, require_current_schema, session_factory
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime]
+    # The geoparser's gazetteer, rebuilt only when the registry or the gazetteer entries change.
+    gazetteer_cache: GazetteerCache = field(default_factory=GazetteerCache, compare=False)
 
     @contextmanager
     def session(self, *, require_schema: bool = True) -> Iterator[Session]:

@@ -41,11 +41,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     _configure_logging(app)
 
-    from heritage.web import api, dashboard, errors, events_api, risk_api, security  # noqa: PLC0415
+    from heritage.web import (  # noqa: PLC0415
+        api,
+        dashboard,
+        errors,
+        events_api,
+        reports_api,
+        risk_api,
+        security,
+    )
 
     app.register_blueprint(api.bp)
     app.register_blueprint(events_api.bp)
     app.register_blueprint(risk_api.bp)
+    app.register_blueprint(reports_api.bp)
     app.register_blueprint(dashboard.bp)
     errors.register(app)
     security.register(app)

@@ -90,7 +90,7 @@ def get_event(ref: str):
 @bp.post("/api/v1/events")
 def post_events():
     """One GeoJSON Feature or a FeatureCollection from a partner holding an API key."""
-    partner = _partner()
+    partner = partner_name()
     data = request.get_json(silent=True)
     if data is None:
         raise InvalidInputError(
@@ -163,7 +163,8 @@ def _site(site_id: str | None) -> str | None:
     return site_id
 
 
-def _partner() -> str:
+def partner_name() -> str:
+    """The partner named by the request's API key (401 without a valid one)."""
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if not hmac.compare_digest(scheme.lower(), "bearer") or not key.strip():

@@ -270,6 +270,69 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/reports": {
+                "post": {
+                    "operationId": "postReport",
+                    "summary": "A free-text report: geoparsed into located, typed events",
+                    "description": "JSON {text, published (YYYY-MM-DD), url, source}. The "
+                    "response is the extraction: a GeoJSON FeatureCollection of the events "
+                    "found (place, event_type, precision, precision_m, confidence, casualties, "
+                    "sites, evidence) with the other places under `mentions`. With "
+                    "dry_run=true nothing is stored. The same text twice is stored once.",
+                    "security": [{"apiKey": []}],
+                    "parameters": [
+                        _param(
+                            "dry_run",
+                            "true: show the extraction, store nothing",
+                            {"type": "boolean", "default": False},
+                        )
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["text"],
+                                    "properties": {
+                                        "text": {"type": "string", "minLength": 1},
+                                        "published": {"type": "string", "format": "date"},
+                                        "url": {"type": "string", "format": "uri"},
+                                        "source": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json_response(
+                            "The extraction (a dry run, or a report stored before)",
+                            "ReportExtraction",
+                        ),
+                        "201": _json_response("Report and its events stored", "ReportExtraction"),
+                        "400": _error_response("The body is invalid; nothing was stored"),
+                        "401": _error_response("No or an unknown API key"),
+                    },
+                }
+            },
+            "/api/v1/reports/{report_id}": {
+                "get": {
+                    "operationId": "getReport",
+                    "summary": "A stored report: its text, source and extraction",
+                    "parameters": [
+                        {
+                            "name": "report_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json_response("The report", "Report"),
+                        "404": _error_response("No report with that id"),
+                    },
+                }
+            },
             "/api/v1/sources": {
                 "get": {
                     "operationId": "listSources",

@@ -263,6 +263,72 @@ def event_schemas() -> dict:
                 "features": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
             },
         },
+        "ReportExtraction": {
+            "type": "object",
+            "required": ["type", "features", "mentions", "report"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "features": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["type", "geometry", "properties"],
+                        "properties": {
+                            "type": {"const": "Feature"},
+                            "id": {"type": "string"},
+                            "geometry": {"type": "object"},
+                            "properties": {
+                                "type": "object",
+                                "required": [
+                                    "place",
+                                    "event_type",
+                                    "precision",
+                                    "precision_m",
+                                    "confidence",
+                                    "casualties",
+                                    "sites",
+                                    "evidence",
+                                ],
+                                "properties": {
+                                    "place": {"type": "string"},
+                                    "place_id": {"type": "string"},
+                                    "place_name": {"type": "string"},
+                                    "country": {"type": ["string", "null"]},
+                                    "event_type": {"type": "string"},
+                                    "date": {"type": "string", "format": "date"},
+                                    "precision": {
+                                        "enum": ["site", "town", "district", "province", "country"]
+                                    },
+                                    "precision_m": {"type": "number"},
+                                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                                    "casualties": {"type": "object"},
+                                    "sites": {"type": "array", "items": {"type": "string"}},
+                                    "evidence": {"type": "object"},
+                                },
+                            },
+                        },
+                    },
+                },
+                "mentions": {"type": "array", "items": {"type": "object"}},
+                "report": {"type": "object"},
+                "report_id": {"type": "integer"},
+                "duplicate": {"type": "boolean"},
+            },
+        },
+        "Report": {
+            "type": "object",
+            "required": ["id", "source", "text", "extraction"],
+            "properties": {
+                "id": {"type": "integer"},
+                "source": {"type": "string"},
+                "title": {"type": "string"},
+                "url": {"type": "string"},
+                "published": {"type": ["string", "null"], "format": "date"},
+                "ingested_at": {"type": "string", "format": "date-time"},
+                "text": {"type": "string"},
+                "extraction": {"$ref": "#/components/schemas/ReportExtraction"},
+            },
+        },
         "IngestCounts": {
             "type": "object",
             "required": ["source", "rows", "stored", "rejected"],

@@ -1,0 +1,605 @@
+"""Matching keys for place names: one name written many ways folds to one key.
+
+Running text and gazetteer names go through the same :func:`fold`, character by character, so
+a name is found in a report when its folded form occurs there between word boundaries:
+
+- NFKC, then casefold; diacritics and other combining marks are dropped (``Ḥamāh`` → ``hamah``,
+  ``Київ`` → ``киив``: the breve and diaeresis of й and ї go too, on both sides alike).
+- Ayn, hamza and apostrophe marks (``ʿ ʾ ' ’ ‘ ` ´ ′ ʼ ʻ``) are dropped inside a word, so
+  ``Sana'a`` is ``sanaa`` and ``Ma'arrat`` is ``maarrat`` (and not ``marrat``: a writer who drops
+  the ayn keeps its vowel). The English possessive ``'s`` is a word of its own, so ``Aleppo's``
+  still contains ``aleppo``.
+- Any run of other non-letters (spaces, hyphens, underscores, dots, commas...) is one space.
+- Letters of another script that look like Latin ones (Cyrillic ``е``, Greek ``ο``) become Latin
+  inside a mostly Latin word (``Vеrshinin`` → ``vershinin``), and Latin lookalikes become
+  Cyrillic inside a mostly Cyrillic word. A word wholly in Cyrillic stays Cyrillic.
+- Arabic script: tashkeel and tatweel dropped, alef forms (أ إ آ ٱ) → ا, ى and Persian ی → ي,
+  Persian ک → ك, ة → ه, and a lone hamza ء dropped (``سامراء`` is ``سامرا``).
+
+The Arabic article is not folded away in running text, where ``at``, ``an``, ``as`` and ``el``
+are ordinary words. Instead :func:`name_keys` lists each name with every written form of its
+article (``al``, ``el``, the sun-letter forms ``at``/``et``/``ash``/``esh``... that match the
+next word, joined forms like ``ezzor``, and none), so an automaton over the keys finds
+``Et-Tanf``, ``At Tanf``, ``al-Tanf`` and ``Tanf`` alike. :func:`normalise` gives one key per
+name, with the articles removed, for look-ups and de-duplication.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+
+__all__ = [
+    "ARTICLES",
+    "COMMON_WORDS",
+    "STOP_WORDS",
+    "VARIANTS",
+    "FoldedText",
+    "fold",
+    "fold_name",
+    "is_article",
+    "keys_of_names",
+    "name_keys",
+    "normalise",
+]
+
+# Dropped inside words. Checked before NFKC, which turns the acute accent into a space + mark.
+_APOSTROPHES = "'’‘`´′ʹʻʼʽʾʿ"
+# Letters that NFD does not decompose but a reader takes for the plain one.
+_EXTRA_FOLDS = {
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ŀ": "l", "ƚ": "l",
+    "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+    "ٱ": "ا", "ٲ": "ا", "ٳ": "ا", "ٵ": "ا", "ى": "ي", "ی": "ي", "ک": "ك",
+    "ة": "ه", "ە": "ه", "ـ": "", "ء": "",
+}  # fmt: skip
+# Combining marks and joiners that belong to the word they are in (Python's \w leaves them out).
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+    "\u0711\u0730-\u074a\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe20-\ufe2f\u00ad"
+)
+_WORD = rf"(?:[^\W_]|[{_MARKS}])"
+_QUOTE = "'’‘`´′"  # apostrophes that are punctuation, not letters (the others are \w already)
+# A word, with the apostrophes inside it, but not a possessive 's.
+_TOKEN_RE = re.compile(rf"{_WORD}+(?:[{_QUOTE}](?![sS]\b){_WORD}+)*")
+# Plain ASCII words separated by single spaces: folded by str.lower, no per-word work.
+_EDGE = rf"[\w{_MARKS}{_QUOTE}]"
+_PLAIN_RE = re.compile(rf"(?<!{_EDGE})[A-Za-z0-9]++(?: [A-Za-z0-9]++)*+(?!{_EDGE})")
+
+# Lookalikes, applied after casefold. Capital-only lookalikes (В, Н, К, М, Т) are listed by
+# their lower case: inside a Latin word a Cyrillic в can only have been meant as a B.
+_CYRILLIC_GREEK_TO_LATIN = str.maketrans(
+    "аеорсухіјѕһӏԁԛԝвнкмтαβεζηικμνορτυχ", "aeopcyxijshldqwbhkmtabezhikmvoptux"
+)
+_LATIN_TO_CYRILLIC = str.maketrans("aeopcyxijsbhkmt", "аеорсухіјѕвнкмт")
+_LATIN_RE = re.compile(r"[a-z]")
+_CYRILLIC_GREEK_RE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+
+
+class _CharFolds(dict):
+    """char -> folded string, computed on first use; remembers chars that do not fold to one."""
+
+    def __init__(self):
+        super().__init__()
+        self.irregular: set[str] = set()
+
+    def __missing__(self, char: str) -> str:
+        folded = _fold_char(char)
+        self[char] = folded
+        if len(folded) != 1:
+            self.irregular.add(char)
+        return folded
+
+
+def _fold_char(char: str) -> str:
+    if char in _APOSTROPHES:
+        return ""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", char).casefold())
+    kept = [
+        _EXTRA_FOLDS.get(c, c)
+        for c in text
+        if c not in _APOSTROPHES and unicodedata.category(c) not in ("Mn", "Me", "Cf")
+    ]
+    return "".join(kept)
+
+
+_FOLDS = _CharFolds()
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """A folded text and the way back from its characters to the original's.
+
+    ``text`` is the folded text (words joined by single spaces). Folded character ``i`` comes
+    from ``source[offset(i)]``; :meth:`original_span` maps a folded span to the original one.
+    """
+
+    source: str
+    text: str
+    _folded_starts: list[int] = field(repr=False)
+    _source_starts: list[int] = field(repr=False)
+    _cased: str | None = field(default=None, repr=False)  # ``text`` before lower-casing
+
+    def offset(self, index: int) -> int:
+        """Index in ``source`` of the character that folded character ``index`` comes from."""
+        if not 0 <= index < len(self.text):
+            raise IndexError(f"folded index {index} out of range 0..{len(self.text) - 1}")
+        segment = bisect_right(self._folded_starts, index) - 1
+        return self._source_starts[segment] + index - self._folded_starts[segment]
+
+    def is_lower(self, index: int) -> bool:
+        """Whether folded character ``index`` comes from a lower-case letter."""
+        if self._cased is not None:
+            return self._cased[index].islower()
+        return self.source[self.offset(index)].islower()
+
+    @property
+    def offsets(self) -> list[int]:
+        """``offset(i)`` for every folded character (built on demand)."""
+        return [self.offset(i) for i in range(len(self.text))]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``source`` that folded ``text[start:end]`` comes from (``end`` > ``start``).
+
+        The span ends after any marks, tatweel or hamza that folded to nothing at its end, so
+        ``تدمرُ`` keeps its damma.
+        """
+        first, stop = self.offset(start), self.offset(end - 1) + 1
+        if self._cased is None:  # an ASCII text has no silent characters
+            while stop < len(self.source) and _is_silent(self.source[stop]):
+                stop += 1
+        return first, stop
+
+
+def _is_silent(char: str) -> bool:
+    return char not in _APOSTROPHES and _FOLDS[char] == "" and _TOKEN_RE.match(char) is not None
+
+
+def fold(text: str) -> FoldedText:
+    """Fold ``text`` for matching (see the module docstring), keeping the way back.
+
+    Examples
+    --------
+    >>> fold("Et-Tanf, Sana'a").text
+    'et tanf sanaa'
+    """
+    plain = text.translate(_QUOTES_TO_ASCII)  # one for one: offsets do not move
+    if plain.isascii():
+        return _fold_ascii(text, plain)
+    return _fold_any(text)
+
+
+def _fold_any(text: str) -> FoldedText:
+    """:func:`fold` of any text: ASCII words by str.lower, other words character by character."""
+    builder = _Builder(text)
+    position = 0
+    for match in _PLAIN_RE.finditer(text):
+        start, end = match.span()
+        if start > position:
+            builder.add_gap(position, start)
+        builder.add(match.group().lower(), start, end)
+        position = end
+    if position < len(text):
+        builder.add_gap(position, len(text))
+    return builder.build()
+
+
+_QUOTES_TO_ASCII = str.maketrans(dict.fromkeys(_QUOTE, "'"))
+_ASCII_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_RUN_RE = re.compile(" {2,}")
+_JOINED = "\0"  # stands for an apostrophe inside a word until it is dropped
+
+
+def _fold_ascii(source: str, plain: str) -> FoldedText:
+    """:func:`fold` of a text in ASCII (but for curly apostrophes), the usual report, with
+    whole-string operations: only the places where the folded text shrinks cost a step."""
+    lowered = plain.lower()
+    spaced = plain.translate(_ASCII_TO_SPACE)  # one for one
+    edits = [(m.start(), m.end()) for m in _RUN_RE.finditer(spaced)]  # 2+ separators: one space
+    if "'" in lowered:
+        joined = _joining_apostrophes(lowered)
+        for index in joined:
+            spaced = spaced[:index] + _JOINED + spaced[index + 1 :]
+        edits = sorted(edits + [(index, index) for index in joined])  # (i, i): drop char i
+    cased = " ".join(spaced.split()).replace(_JOINED, "")
+    lead = len(spaced) - len(spaced.lstrip(" "))
+    folded_starts, source_starts = [0], [lead]
+    shift = lead  # source index - folded index, so far
+    for start, end in edits:
+        if start < lead:
+            continue  # leading separators
+        if end == len(spaced):
+            break  # trailing separators
+        if start == end:  # an apostrophe inside a word
+            shift += 1
+            folded_starts.append(start - shift + 1)
+            source_starts.append(start + 1)
+        else:  # a run of separators: one space
+            folded_starts.append(start - shift + 1)
+            source_starts.append(end)
+            shift += end - start - 1
+    return FoldedText(source, cased.lower(), folded_starts, source_starts, cased)
+
+
+def _joining_apostrophes(lowered: str) -> list[int]:
+    """Indexes of the apostrophes that _TOKEN_RE keeps inside a word (not a possessive 's)."""
+    found = []
+    index = lowered.find("'")
+    while index != -1:
+        before, after = lowered[index - 1 : index], lowered[index + 1 : index + 2]
+        if before.isalnum() and after.isalnum():
+            third = lowered[index + 2 : index + 3]
+            if not (after == "s" and not (third.isalnum() or third == "_")):
+                found.append(index)
+        index = lowered.find("'", index + 1)
+    return found
+
+
+class _Builder:
+    """Joins folded words with single spaces and records where each piece came from."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.parts: list[str] = []
+        self.length = 0
+        self.folded_starts: list[int] = []
+        self.source_starts: list[int] = []
+        self.source_end = 0  # where the last word added ends in the source
+
+    def add(self, folded: str, source_start: int, source_end: int) -> None:
+        """A word (or words joined by single spaces), after a space if not the first."""
+        if self.parts:
+            self._segment(" ", self.source_end)  # the space stands for the first separator
+        self._segment(folded, source_start)
+        self.source_end = source_end
+
+    def add_gap(self, start: int, end: int) -> None:
+        for match in _TOKEN_RE.finditer(self.source, start, end):
+            token = match.group()
+            folded = "".join(map(_FOLDS.__getitem__, token))
+            if not folded.strip():
+                continue
+            if len(folded) == len(token) and _FOLDS.irregular.isdisjoint(token):
+                self.add(_unspoof(folded), match.start(), match.end())
+            else:
+                self._add_irregular(token, match.start())
+
+    def _add_irregular(self, token: str, source_start: int) -> None:
+        """A word whose characters do not fold one to one: one segment per folded character."""
+        pieces = [(piece, source_start + i) for i, c in enumerate(token) if (piece := _FOLDS[c])]
+        folded = _unspoof("".join(piece for piece, _ in pieces))
+        if self.parts:
+            self._segment(" ", self.source_end)
+        at = 0
+        for piece, origin in pieces:
+            for _ in piece:
+                self._segment(folded[at], origin)
+                at += 1
+        self.source_end = source_start + len(token)
+
+    def _segment(self, folded: str, source_start: int) -> None:
+        self.parts.append(folded)
+        self.folded_starts.append(self.length)
+        self.source_starts.append(source_start)
+        self.length += len(folded)
+
+    def build(self) -> FoldedText:
+        return FoldedText(self.source, "".join(self.parts), self.folded_starts, self.source_starts)
+
+
+def _unspoof(word: str) -> str:
+    """Fold lookalike letters of the minority script into the word's main script."""
+    if word.isascii() or not _LATIN_RE.search(word) or not _CYRILLIC_GREEK_RE.search(word):
+        return word
+    latin = len(_LATIN_RE.findall(word))
+    other = len(_CYRILLIC_GREEK_RE.findall(word))
+    if latin > other:
+        return word.translate(_CYRILLIC_GREEK_TO_LATIN)
+    if len(_CYRILLIC_RE.findall(word)) > latin:
+        return word.translate(_LATIN_TO_CYRILLIC)
+    return word
+
+
+class _NameTable(dict):
+    """ord -> folded string for str.translate: a word character folds as in :func:`fold`,
+    anything else (space, punctuation) becomes a space."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _FOLDS[char] if _TOKEN_RE.match(char) else " "
+        self[code] = folded
+        return folded
+
+
+_NAME_TABLE = _NameTable()
+_QUOTE_RE = re.compile(f"[{_QUOTE}]")
+
+
+def fold_name(name: str) -> str:
+    """``fold(name).text``, several times faster (no way back to the original is kept)."""
+    if _QUOTE_RE.search(name):  # apostrophes: inside a word, possessive or quote
+        return fold(name).text
+    folded = " ".join(name.translate(_NAME_TABLE).split())
+    if not folded.isascii() and _LATIN_RE.search(folded) and _CYRILLIC_GREEK_RE.search(folded):
+        folded = " ".join(map(_unspoof, folded.split(" ")))
+    return folded
+
+
+# --- the Arabic article -------------------------------------------------------------------------
+
+# Letters the article assimilates to ("sun letters"), as they begin a transliterated word;
+# digraphs first. "ch" is the French spelling of ش (Busra ech-Cham).
+_SUN = ("th", "dh", "sh", "ch", "zh", "t", "d", "r", "z", "s", "n", "l")
+_PLAIN_ARTICLES = ("al", "el", "il", "ul")
+ARTICLES = frozenset(
+    _PLAIN_ARTICLES + tuple(v + s for v in "aeiu" for s in _SUN) + ("ech", "esh", "ach")
+)
+_ARABIC_ARTICLE = "ال"
+_MAX_KEYS = 512  # a name with many articles and variant words: keep the first 512 spellings
+
+# Words the folding cannot equate, in the spellings that occur in place names. Each group is
+# one word; the first spelling is canonical for normalise(). Only used inside names of two or
+# more words (where they are generic terms or well-known parts); single-word names get their
+# variants from the gazetteer's own alternate names.
+VARIANTS: tuple[tuple[str, ...], ...] = (
+    # Arabic generic terms: BGN/PCGN romanisation (GeoNames' main form) vs. press spellings
+    ("deir", "dayr", "der", "dair"),  # monastery: Deir ez-Zor = Dayr az Zawr
+    ("zor", "zour", "zawr", "zur"),  # Deir ez-Zor, Deir al-Zour, Dayr az Zawr
+    ("sheikh", "shaykh", "sheik", "cheikh", "shaikh"),  # Sheikh Maqsoud, Khan Shaykhun
+    ("tell", "tall", "tal", "tel"),  # mound: Tell Abyad = Tall Abyad = Tal Abyad
+    ("jebel", "jabal", "jabel", "gebel", "djebel"),  # mountain: Jebel Barkal = Gebel Barkal
+    ("beit", "bayt", "bait", "beyt"),  # house: Beit Jinn, Bayt Lahm
+    ("kafr", "kfar", "kefr", "kfr"),  # village: Kafr Nabl, Kfar Nabel
+    ("qalat", "qalaat", "kalaat", "qalaa"),  # castle: Qal'at al-Hisn
+    ("wadi", "ouadi", "wady"),  # valley: Wadi Qadisha = Ouadi Qadisha
+    ("ain", "ayn", "ein"),  # spring: Ras al-Ain = Ra's al 'Ayn
+    ("abu", "abou"),  # father of: Abu Kamal = Abou Kamal
+    ("umm", "um", "oum"),  # mother of: Umm Qasr
+    ("souq", "suq", "souk"),  # market
+    ("sham", "cham"),  # Busra ash-Sham = Bosra ech-Cham
+    ("bosra", "busra"),  # Bosra ash-Sham = Busra Esh-Sham
+    # Ukrainian vs. Russian-based romanisation, inside compound names (Kyiv Pechersk Lavra)
+    ("kyiv", "kiev"),
+    ("kharkiv", "kharkov"),
+    ("odesa", "odessa"),
+)
+_VARIANT_GROUP = {spelling: group for group in VARIANTS for spelling in group}
+_VARIANT_WORDS = frozenset(_VARIANT_GROUP)
+
+
+def is_article(word: str, next_word: str) -> bool:
+    """Whether folded ``word`` is a form of the Arabic article before folded ``next_word``."""
+    if word in _PLAIN_ARTICLES:
+        return True
+    if word not in ARTICLES or not next_word:
+        return False
+    consonant = word[1:]
+    if consonant == "ch":
+        return next_word.startswith(("ch", "sh"))
+    return next_word.startswith(consonant) and next_word != consonant
+
+
+def _article_forms(next_word: str) -> list[tuple[str, int]]:
+    """Every written form of the article before ``next_word``, with how many words it takes
+    up: 1 for a form of its own ('' is no article), 2 for a form joined to the next word."""
+    forms = [("", 1)] + [(form, 1) for form in _PLAIN_ARTICLES]
+    sun = next((s for s in _SUN if next_word.startswith(s) and len(next_word) > len(s)), None)
+    if sun and sun != "l":
+        forms += [(v + sun, 1) for v in "aeu"]
+        if sun in ("sh", "ch"):
+            forms += [("ech", 1), ("esh", 1)]
+        # joined: Deir Ezzor, Addour
+        forms += [(v + sun[-1] + next_word, 2) for v in "ae"]
+    return forms
+
+
+def _choices(words: list[str], *, articles: bool, variants: bool) -> list[list[tuple[str, int]]]:
+    """For each word, the spellings it may take in a key ('' drops it), with the number of
+    words each takes up."""
+    choices = []
+    many = len(words) > 1
+    for i, word in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if articles and after and is_article(word, after):
+            choices.append(_article_forms(after))
+        elif articles and word.startswith(_ARABIC_ARTICLE) and len(word) > 3:
+            choices.append([(word, 1), (word[2:], 1)])
+        elif variants and many and word in _VARIANT_GROUP:
+            choices.append([(spelling, 1) for spelling in _VARIANT_GROUP[word]])
+        else:
+            choices.append([(word, 1)])
+    return choices
+
+
+def name_keys(name: str, *, articles: bool = True, variants: bool = True) -> set[str]:
+    """Every folded spelling of ``name`` that should find it in folded text.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written anywhere (``"Deir ez-Zor"``, ``"تدمر"``).
+    articles : bool
+        List the forms of the Arabic article (Latin and Arabic script): each form that fits
+        the next word, joined, and none. Off for names outside the Arabic-speaking world, where
+        "El" and "Al" are other words (El Paso).
+    variants : bool
+        Spell the words of multi-word names every way :data:`VARIANTS` lists.
+
+    Returns
+    -------
+    set of str
+        The folded name and its other spellings; empty for a name with no letters or digits.
+        A spelling that lost its article keeps at least 3 characters.
+
+    Examples
+    --------
+    >>> sorted(k for k in name_keys("Et-Tanf"))[:5]
+    ['al tanf', 'at tanf', 'el tanf', 'et tanf', 'il tanf']
+    """
+    folded = fold_name(name)
+    return _spell(folded, articles=articles, variants=variants) if folded else set()
+
+
+def _spell(folded: str, *, articles: bool, variants: bool) -> set[str]:
+    """:func:`name_keys` of a name already folded."""
+    words = folded.split(" ")
+    if not (
+        articles and (not ARTICLES.isdisjoint(words[:-1]) or _ARABIC_ARTICLE in folded)
+    ) and not (variants and len(words) > 1 and not _VARIANT_WORDS.isdisjoint(words)):
+        return {folded}  # most names: nothing else to spell
+    choices = _choices(words, articles=articles, variants=variants)
+    keys = {folded}
+    for spelling in islice(_spellings(choices, 0), _MAX_KEYS):
+        key = " ".join(w for w in spelling if w)
+        if len(key) >= 3:
+            keys.add(key)
+    return keys
+
+
+def keys_of_names(names: Iterable[str], *, articles: bool, variants: bool) -> set[str]:
+    """The union of :func:`name_keys` of ``names`` (one loop: a gazetteer folds a million)."""
+    keys: set[str] = set()
+    add = keys.add
+    for name in names:
+        folded = fold_name(name)
+        if not folded:
+            continue
+        if " " not in folded and not folded.startswith(_ARABIC_ARTICLE):
+            add(folded)  # one word, no article: the usual case
+        else:
+            keys |= _spell(folded, articles=articles, variants=variants)
+    return keys
+
+
+def _spellings(choices: list[list[tuple[str, int]]], i: int):
+    """Yield every spelling (a tuple of words) from word ``i`` on."""
+    if i >= len(choices):
+        yield ()
+        return
+    for word, taken in choices[i]:
+        for rest in _spellings(choices, i + taken):
+            yield (word, *rest)
+
+
+def normalise(name: str) -> str:
+    """One key per name, for look-ups and de-duplication: folded, articles removed, variant
+    words in their canonical spelling.
+
+    >>> normalise("Deir al-Zour") == normalise("Dayr az Zawr") == "deir zor"
+    True
+    """
+    words = fold_name(name).split(" ")
+    kept = []
+    for i, word in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if after and is_article(word, after):
+            continue
+        if word.startswith(_ARABIC_ARTICLE) and len(word) > 3:
+            word = word[2:]
+        group = _VARIANT_GROUP.get(word)
+        kept.append(group[0] if group else word)
+    return " ".join(kept)
+
+
+# --- words that are rarely names ----------------------------------------------------------------
+# Many GeoNames places bear the name of an English word ("Of", "May", "Police", "Homes", "Bar",
+# "Hit"). The gazetteer's rules (heritage.geoparse.gazetteer) use these two lists, written from
+# general knowledge of English and checked against the matches found in English news and
+# conflict-event narratives.
+
+# Never a place by itself unless curated (a site, an alias, a country, a region): function words,
+# numbers, months, weekdays, titles, and nouns that are capitalised inside names of people and
+# organisations ("Foreign Minister", "County Hospital", "Police Department", "Mark Smith").
+STOP_WORDS = frozenset(
+    (
+        "a about above academy across after afternoon afterwards again against agency ago air "
+        "airport all alliance almost alone along already also although always am ambassador "
+        "among amongst an and another any anyone anything anywhere april arab arabs are army "
+        "around as assembly at august authority avenue away back bank base battalion bay be "
+        "beach became because become been before behind being below beside besides between "
+        "beyond big bill billion bishop both boulevard bridge brigade brother bureau but by "
+        "camp can cannot cape captain cathedral catholic center central centre chairman chapel "
+        "chief christian christians christmas church city clinic coalition college colonel "
+        "commander commission commissioner committee company congress corporation corps could "
+        "council councillor councilman county court daesh day days december department deputy "
+        "did director district division do doctor does doing done down dozen drew during each "
+        "east easter eastern eid eight eighteen eighth eighty either eleven else elsewhere emir "
+        "emperor empire enough envoy even evening ever every everyone everything faith father "
+        "february federal federation few fifteen fifth fifty first five for force forces former "
+        "fort forty four fourteen fourth frank friday from front further gate general god "
+        "government governor grace grand grant great greater guard had half hall hamas harbor "
+        "harbour has have having he hence her here hers herself hezbollah hill him himself his "
+        "hope hospital how however hundred i if imam in indeed institute international into is "
+        "isil isis islam islamic island it its itself january jewish joy judge july june just "
+        "justice king kingdom lady lake lane last leader league least less let library "
+        "lieutenant like little lord lower madam major many march mark market may mayor me "
+        "meanwhile middle might militia million mine minister ministry mister monday month "
+        "months more moreover morning mosque most mostly mount mountain movement much museum "
+        "muslim muslims must my national nato navy near nearly neither never nevertheless new "
+        "next night nine nineteen ninety ninth no nobody none nor north northeast northern "
+        "northwest not nothing november now nowhere october of off office officer often old "
+        "olympic olympics on once one only onto or other others otherwise our ours out over own "
+        "park parliament party passover pat per perhaps please point police pope port president "
+        "prime prince princess professor province queen quite ramadan rather ray really "
+        "regiment region republic river road rob rose same saturday school second secretary "
+        "senate senator september sergeant seven seventeen seventh seventy several shall shaykh "
+        "she sheikh shia should since sir sister six sixteen sixth sixty so some somehow "
+        "someone something sometimes somewhere south southeast southern southwest spokesman "
+        "square state states station still street such sue sultan sunday sunni taliban temple "
+        "ten tenth than that the their them themselves then there thereby therefore these they "
+        "third thirteen thirty this those though thousand three through throughout thursday "
+        "thus till to today together tomorrow tonight too toward towards tower town tuesday "
+        "twelve twenty two under unesco union university unless until up upon upper us valley "
+        "very via village was we wednesday week weeks well were west western what whatever when "
+        "whenever where whereas wherever whether which while who whoever whole whom whose why "
+        "will with within without would year years yes yesterday yet you your yours zero "
+    ).split()
+)
+
+# Frequent English words that are also the names of places: a place only when written in title
+# case and, for GeoNames places, not at the start of a sentence ("Hit was retaken" is missed;
+# "forces entered Hit" is found).
+COMMON_WORDS = frozenset(
+    (
+        "accord acre add advance ambush angel area areas arena arrest art artillery ash ask "
+        "assumption attack autumn axis bad bag bail ball ban banana band bang bar basic battle "
+        "bed bee beer began belt best black blessing blue boil bomb bond bone book boom border "
+        "box brain branch bright broke brown brush buffalo bullet burden burns bus bust busy "
+        "buy cab cactus cafe came canal carbon care cargo carry cash casino cast castle caves "
+        "celebration cell century chair champion chance change charge chase checkpoint child "
+        "children china choir cite civilians clash coal colony coma come comfort commonwealth "
+        "competition concrete conservation constitution contest convoy cook cool cope corn "
+        "countryside course creek culture cut cuts dam date dawn dead deal deep deer delta "
+        "discovery dollar downs downtown drain drama driver drone drug drugs dry dual due dug "
+        "ear early earth echo economy elk energy engineer enter era exchange eye fall family "
+        "farmers fate fell fighters fire fleet forest fountain freedom friend gaming gang gap "
+        "garden gas gates gateway gay give glad globe gold got gray green grenade guns guy hail "
+        "hammer happy hat haven hazard heard heritage highways hills hire hit hole holiday home "
+        "homeland homes honey hood hop hot hour house houses human hurricane hurt industry iron "
+        "job junction junior jury key keys lab labor landing late law lawn lay lead lean level "
+        "liberal liberation lie limit line list lock log long look loose loss lot loyal luck "
+        "mad made mall man manage mansion marathon marine marrow marshal means media men mercy "
+        "mere mess met metal metro mid mind mining minor mission mobile model modern moon mound "
+        "mud name naval nearest needle nest net nice oil opportunity opposition oral orange "
+        "outlook ox pace page paint panic paper parent parks parole passage pavilion pay peace "
+        "pen people person pet phone pies pile pill pin pink plan plans plaque plate plaza "
+        "plenty plot plus polish poll polling pond pool possession post pound pre price "
+        "principal proven purchase put race raid rail rain rake rand random ranger rapid "
+        "reading real rebel rebels record recovery red reform regime rehab rein research "
+        "reserve reservoir rest retreat rice rich ride riding rifle rig rise rivers rock rodent "
+        "rodeo root row royal rue rule run rush rust said sale sales salmon salt samples sand "
+        "sauce save say sea section sector see seem seen send sent sentinel set settle shape "
+        "share shell shepherd shore shot side siege silos ski slaughter slide smile sniper snow "
+        "sober soldiers song sort soy spike split spray spring stall star start steps stock "
+        "stone store story strike strong success summer summit surprise surrender swan sweet "
+        "switch tall tan tank tell terminal time tire ton tone tool tour trail train transit "
+        "tree trial triangle trio trooper troops tsunami turkey turn unity van veteran victory "
+        "vote wake walk walls war ward warden waterways watt wave ways weir welcome wells white "
+        "wing winner winter woman women worth yoga young zone zoo "
+    ).split()
+)
