@@ -30,6 +30,7 @@ from datetime import date
 from heritage.domain import DatePrecision, EventType
 from heritage.geoparse.cues import Casualties, EventCue, Span, read_event, sentences
 from heritage.geoparse.gazetteer import Gazetteer, PlaceKind
+from heritage.geoparse.names import STOP_WORDS
 from heritage.geoparse.resolve import Resolved, resolve_mentions
 
 __all__ = ["Extraction", "FoundEvent", "extract_events", "precision_label"]
@@ -174,12 +175,13 @@ def _plausible(mention, text: str, spans: list[Span]) -> bool:
     prev_word = re.search(r"([\w'’-]+)[ -]$", before)
     next_word = re.match(r"^[ -]([\w'’-]+)", after)
     heading = next((s for s in spans if s.start <= mention.start < s.end and s.is_title), None)
-    if heading is not None:
-        body = text[: heading.start] + text[heading.end :]
+    body = text[: heading.start] + text[heading.end :] if heading is not None else ""
+    if heading is not None and body.strip():  # a lone headline is all there is to read
         return re.search(rf"\b{re.escape(mention.surface)}\b", body) is not None
-    at_start = re.search(r"(^|[.!?]\s+|\n)$", before) is not None
-    if prev_word and not at_start and _CAPITALISED.fullmatch(prev_word.group(1)):
-        return False
+    if prev_word and _CAPITALISED.fullmatch(prev_word.group(1)):
+        opens = re.search(r"(^|[.!?:;]\s+|\n\s*)$", before[: prev_word.start()]) is not None
+        if not opens and prev_word.group(1).casefold() not in STOP_WORDS:
+            return False
     if next_word and _CAPITALISED.fullmatch(next_word.group(1)):
         return next_word.group(1).casefold() in _NAME_PARTS
     return True

@@ -4,12 +4,14 @@ A name may mean several places ("Palmyra": the Syrian site and town, towns in Ne
 Pennsylvania). Each candidate gets points a person can check, and the best one wins:
 
 - **Context** (up to +3): the countries the report is about, by votes: each country named
-  counts 2, each people named ("Syrian") 1, each place that can only be in one country 1.
+  counts 2 (also where a town shares the name: "Iraq", "Jordan"), each people named
+  ("Syrian") 1, each place that can only be in one country 1.
   A candidate in the leading country gets +3, in another named country +3 × its share; a
   candidate in no named country, when the report names some, gets -2.
 - **Registry** (+1.5): the monitor's own sites come first among equals.
 - **Size** (up to +1): log10 of the population / 7 (a city of 10 million scores 1).
-- **Kind** (+0.5 a site, town, facility or alias; +0.3 a district or province).
+- **Kind** (+2.5 a country: its name means the country before a town that shares it;
+  +0.5 a site, town, facility or alias; +0.3 a district or province).
 - **Closeness** (+1 within 100 km, +0.5 within 300 km) of a place the report names elsewhere
   (its best reading after the first round).
 
@@ -53,8 +55,9 @@ def document_countries(mentions: Sequence[Mention], demonyms: Sequence[Demonym])
     votes: Counter = Counter()
     for mention in mentions:
         countries = {p.country for p in mention.candidates if p.country}
-        if mention.is_context:
-            votes.update({c: 2 for c in countries if _names_a_country(mention)})
+        named = {p.country for p in mention.candidates if p.kind is PlaceKind.COUNTRY}
+        if named:  # a country's name, even where a town shares it ("Iraq", "Jordan")
+            votes.update(dict.fromkeys(named, 2))
         elif len(countries) == 1:
             votes.update(countries)
     for demonym in demonyms:
@@ -109,6 +112,8 @@ def _score(place: Place, votes: Counter, anchors: Sequence[Place]) -> tuple[floa
     if place.population:
         score += min(1.0, math.log10(1 + place.population) / 7)
         why.append(f"population {place.population:,}")
+    if place.kind is PlaceKind.COUNTRY:  # a country's name means the country before a town
+        score += 2.5
     if place.kind in _LOCAL_KINDS:
         score += 0.5
     elif place.kind in (PlaceKind.ADMIN1, PlaceKind.ADMIN2):
@@ -132,7 +137,3 @@ def _nearest(place: Place, anchors: Sequence[Place]) -> tuple[float, Place]:
     )
     i = int(np.argmin(metres))
     return float(metres[i]), anchors[i]
-
-
-def _names_a_country(mention: Mention) -> bool:
-    return any(p.kind is PlaceKind.COUNTRY for p in mention.candidates)
