@@ -55,6 +55,8 @@ bench: install-dev ## Benchmarks (numbers for issue notes; needs ../shared/data)
 	PYTHONPATH=. $(BIN)/python bench/bench_event_ingest.py
 	PYTHONPATH=. $(BIN)/python bench/bench_matching.py
 	PYTHONPATH=. $(BIN)/python bench/bench_tick.py
+	PYTHONPATH=. $(BIN)/python bench/bench_gazetteer.py
+	PYTHONPATH=. $(BIN)/python bench/bench_geoparse.py
 
 clean: ## Remove .venv, node_modules and caches (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
