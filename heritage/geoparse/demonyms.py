@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 __all__ = ["COUNTRY_NAMES", "DEMONYMS", "REGIONS", "Region"]
 
-# Adjectives and nouns, singular; plurals in -s are added where English forms them (see
-# gazetteer.demonym_forms). A people spread over several states maps to all of them.
+# Adjectives and nouns, singular; the gazetteer adds the English plural in -s where there is one
+# (Syrians, Kurds; not Lebanese, Polish). A people spread over several states maps to them all.
 DEMONYMS: dict[str, tuple[str, ...]] = {
     # Levant, Mesopotamia, Arabian Peninsula
     "Syrian": ("SY",),
@@ -197,7 +197,7 @@ REGIONS: tuple[Region, ...] = (
     Region(("Bekaa Valley", "Bekaa", "Beqaa", "البقاع"), 36.0, 33.85, 60, ("LB",)),
     Region(("Sinai", "Sinai Peninsula", "سيناء"), 33.8, 29.5, 250, ("EG",)),
     Region(("Arabian Peninsula", "Arabia", "شبه الجزيرة العربية"), 45.0, 23.0, 1500),
-    Region(("Persian Gulf", "Arabian Gulf", "Gulf", "الخليج العربي"), 51.0, 27.0, 600),
+    Region(("Persian Gulf", "Arabian Gulf", "الخليج العربي"), 51.0, 27.0, 600),
     Region(("Hadramawt", "Hadhramaut", "Hadramaut", "حضرموت"), 49.0, 16.0, 400, ("YE",)),
     Region(("Horn of Africa", "القرن الأفريقي"), 45.0, 8.0, 1000),
     Region(("North Africa", "Northern Africa", "شمال أفريقيا"), 10.0, 28.0, 2000),

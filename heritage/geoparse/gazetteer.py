@@ -15,7 +15,7 @@ Which matches count (``find``), so that ordinary English does not turn into plac
   word after an article is upper case (or of a script without case). Its key must have three
   characters or more and must not be made of :data:`~heritage.geoparse.names.STOP_WORDS` only
   (function words, numbers, months, titles, institutions: GeoNames has places called "Of",
-  "May", "Will", "Mark", "Police" and "New Town"). A surface of four capitals or fewer ("HIV",
+  "May", "Will", "Mark", "Police" and "New Town"). A surface of three capitals or fewer ("HIV",
   "SOS") is an acronym, not a GeoNames place.
 - A key of :data:`~heritage.geoparse.names.COMMON_WORDS` (frequent English words that are also
   place names: "Homes", "Bar", "Said", "Early", "Hit") needs a title-case surface ("Hit", not
@@ -73,6 +73,7 @@ from heritage.geoparse.names import (
     ARTICLES,
     COMMON_WORDS,
     STOP_WORDS,
+    FoldedText,
     fold,
     fold_name,
     is_article,
@@ -269,6 +270,7 @@ class Gazetteer:
         self._places = {p.id: p for p in places}
         self._keys = keys
         self._demonyms = demonyms
+        self._last_folded = fold("")  # find and find_demonyms of one text fold it once
 
     @classmethod
     def build(
@@ -325,7 +327,7 @@ class Gazetteer:
         Non-overlapping, longest first, whole words only, and filtered by the rules of the
         module docstring (case, common words, sentence starts).
         """
-        chosen = _select(text, self._keys, _admitted)
+        chosen = _select(self._fold(text), self._keys, _admitted)
         return [Mention(first, stop, text[first:stop], places) for first, stop, places in chosen]
 
     def find_demonyms(self, text: str) -> list[Demonym]:
@@ -334,10 +336,16 @@ class Gazetteer:
         Demonyms follow the rules for GeoNames names: written with a capital, and a common
         word ("Polish") not at the start of a sentence.
         """
-        chosen = _select(text, self._demonyms, _admitted_demonym)
+        chosen = _select(self._fold(text), self._demonyms, _admitted_demonym)
         return [
             Demonym(first, stop, text[first:stop], countries) for first, stop, countries in chosen
         ]
+
+    def _fold(self, text: str) -> FoldedText:
+        folded = self._last_folded  # read once: another thread may replace it meanwhile
+        if folded.source is not text and folded.source != text:
+            folded = self._last_folded = fold(text)
+        return folded
 
 
 @contextmanager
@@ -516,10 +524,11 @@ def _demonym_forms(demonym: str) -> tuple[str, ...]:
 # --- finding ----------------------------------------------------------------------------------
 
 
-def _select(text: str, keys: _Keys, admit) -> list[tuple[int, int, tuple]]:
-    """Whole-word matches of the automaton's keys in ``text``, longest first, non-overlapping,
-    each kept when ``admit(keys, number, surface, text, start)`` returns a non-empty tuple."""
-    folded = fold(text)
+def _select(folded: FoldedText, keys: _Keys, admit) -> list[tuple[int, int, tuple]]:
+    """Whole-word matches of the automaton's keys in the folded text, longest first,
+    non-overlapping, each kept when ``admit(keys, number, surface, text, start)`` returns a
+    non-empty tuple."""
+    text = folded.source
     hits = []
     lengths, flags, is_lower = keys.lengths, keys.flags, folded.is_lower
     for last, number in keys.automaton.iter(f" {folded.text} "):
@@ -548,7 +557,7 @@ def _select(text: str, keys: _Keys, admit) -> list[tuple[int, int, tuple]]:
 def _admitted(keys: _Keys, number: int, surface: str, text: str, start: int) -> tuple:
     """The places a match of key ``number`` may name, by the rules of the module docstring."""
     if number not in keys.flags and surface[0].isupper():  # the usual: "Aleppo"
-        if keys.lengths[number] >= 3 and not (len(surface) <= 4 and surface.isupper()):
+        if keys.lengths[number] >= 3 and not (len(surface) <= 3 and surface.isupper()):
             value = keys.values[number]
             return value if isinstance(value, tuple) else (value,)
         return ()
@@ -560,7 +569,7 @@ def _admitted(keys: _Keys, number: int, surface: str, text: str, start: int) -> 
         entry.length >= 3
         and not entry.is_stop
         and _is_capitalised(surface)
-        and not (len(surface) <= 4 and surface.isupper())  # HIV, SOS: acronyms, not places
+        and not (len(surface) <= 3 and surface.isupper())  # HIV, SOS: acronyms, not places
         and _passes_common(entry, surface, text, start)
     )
     if lenient and strict:

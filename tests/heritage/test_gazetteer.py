@@ -96,6 +96,7 @@ def test_a_name_is_never_found_inside_a_longer_word(gazetteer):
         "Homs",
         "Aleppo",
     ]
+    assert [m.surface for m in gazetteer.find("SHELLING HITS HOMS AGAIN")] == ["HOMS"]
 
 
 def test_the_longest_name_wins(gazetteer):
