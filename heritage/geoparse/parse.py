@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from heritage.domain import DatePrecision, EventType
+from heritage.domain import EventType
 from heritage.geoparse.cues import Casualties, EventCue, Span, read_event, sentences
 from heritage.geoparse.gazetteer import Gazetteer, PlaceKind
 from heritage.geoparse.names import STOP_WORDS
@@ -148,11 +148,6 @@ def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = 
         for r in readings
     ]
     return Extraction(events, mentions, published)
-
-
-def report_dates(published: date | None, today: date) -> tuple[date, DatePrecision]:
-    """The day a report's events are dated: its publication, else the day it was read."""
-    return (published or today), DatePrecision.DAY
 
 
 # Words after a first name that make it part of a longer name rather than a person's.

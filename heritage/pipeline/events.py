@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IngestResult",
+    "check_source_name",
     "create_api_key",
     "ingest_event_file",
     "ingest_event_json",
@@ -66,21 +67,27 @@ class IngestResult:
         return {k: v for k, v in asdict(self).items() if isinstance(v, int)}  # the numbers only
 
 
+def check_source_name(name: str, *, where: str) -> None:
+    """A source of our own (a partner, a report desk): a short slug, never the name of an
+    event data set (its events could be overwritten) nor of a file source."""
+    if name in _RESERVED_SOURCES or name.startswith("file-"):
+        raise InvalidInputError(
+            f"source name {name!r} is the name of a data source; choose a name of your own",
+            source=where,
+        )
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", name):
+        raise InvalidInputError(
+            f"source name {name!r} must be 1-64 lower-case letters, digits, '.', '_' or '-'",
+            source=where,
+        )
+
+
 def create_api_key(session: Session, name: str, *, now: datetime) -> str:
     """A new random key for partner ``name``; only its hash is stored, so show it once.
 
     The name becomes the source of the partner's events, so it is a short slug.
     """
-    if name in _RESERVED_SOURCES or name.startswith("file-"):
-        raise InvalidInputError(
-            f"API key name {name!r} is the name of a data source; partners get names of their own",
-            source="api-keys create",
-        )
-    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,63}", name):
-        raise InvalidInputError(
-            f"API key name {name!r} must be 1-64 lower-case letters, digits, '.', '_' or '-'",
-            source="api-keys create",
-        )
+    check_source_name(name, where="api-keys create")
     key = secrets.token_urlsafe(32)
     api_keys.create_api_key(session, name, key, now=now)
     session.commit()

@@ -26,6 +26,7 @@ from heritage.geoparse.gazetteer import Alias, Gazetteer, Place, PlaceKind, stan
 from heritage.geoparse.intake import MAX_REPORT_BYTES, ReportText, content_hash, read_reports
 from heritage.geoparse.parse import Extraction, extract_events
 from heritage.match import SiteIndex, build_site_index, match_events
+from heritage.pipeline.events import check_source_name
 from heritage.store import events as event_store
 from heritage.store import feeds
 from heritage.store import gazetteer as gazetteer_store
@@ -49,9 +50,6 @@ __all__ = [
     "download_report",
     "MAX_REPORT_BYTES",
 ]
-
-_SOURCE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-_RESERVED = {"acled", "ucdp-ged", "ucdp-candidate", "gdelt"}
 
 
 @dataclass
@@ -123,7 +121,7 @@ def ingest_reports(
     published: date | None = None,
 ) -> list[ReportResult]:
     """Store each report in ``data`` (a text, a page, a feed) once, with its events."""
-    check_source(source)
+    check_source_name(source, where="--source")
     results = []
     try:
         source_id, ingest_id = feeds.start_ingest(session, location, "report", location, now=now)
@@ -201,15 +199,6 @@ def download_report(url: str) -> bytes:
     if len(data) > MAX_REPORT_BYTES:
         raise InvalidInputError(f"report larger than {MAX_REPORT_BYTES:,} bytes", source=url)
     return data
-
-
-def check_source(source: str) -> None:
-    if source in _RESERVED or not _SOURCE_RE.fullmatch(source):
-        raise InvalidInputError(
-            f"report source {source!r} must be 1-64 lower-case letters, digits, '.', '_' or "
-            "'-', and not the name of an event data set",
-            source="--source",
-        )
 
 
 def read_seed_places(path: Path) -> list[Place]:

@@ -195,20 +195,11 @@ def previous_scores(session: Session, site_ids: Sequence[str], before: date) -> 
     """Each site's latest score on or before ``before`` (absent if none)."""
     found: dict[str, float] = {}
     for start in range(0, len(site_ids), _BATCH):
-        newest = (
-            select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
-            .where(
+        rows = session.execute(
+            _newest(
+                [assessments.c.site_id, assessments.c.score],
                 assessments.c.site_id.in_(site_ids[start : start + _BATCH]),
                 assessments.c.as_of <= before,
-            )
-            .group_by(assessments.c.site_id)
-            .subquery()
-        )
-        rows = session.execute(
-            select(assessments.c.site_id, assessments.c.score).join(
-                newest,
-                (assessments.c.site_id == newest.c.site_id)
-                & (assessments.c.as_of == newest.c.as_of),
             )
         )
         found.update({row.site_id: row.score for row in rows})
@@ -217,36 +208,15 @@ def previous_scores(session: Session, site_ids: Sequence[str], before: date) -> 
 
 def latest_levels(session: Session) -> dict[str, tuple[date, str, int]]:
     """Each site's latest (as_of, level, n_events): what a tick needs, without the reasons."""
-    newest = (
-        select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
-        .group_by(assessments.c.site_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            assessments.c.site_id, assessments.c.as_of, assessments.c.level, assessments.c.n_events
-        ).join(
-            newest,
-            (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
-        )
-    )
+    columns = [assessments.c[name] for name in ("site_id", "as_of", "level", "n_events")]
+    rows = session.execute(_newest(columns))
     return {row.site_id: (row.as_of, row.level, row.n_events) for row in rows}
 
 
 def latest_assessments(session: Session, site_ids: Sequence[str] | None = None) -> dict[str, dict]:
     """Each site's most recent assessment, as stored."""
-    newest = select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of")).group_by(
-        assessments.c.site_id
-    )
-    if site_ids is not None:
-        newest = newest.where(assessments.c.site_id.in_(list(site_ids)))
-    newest = newest.subquery()
-    rows = session.execute(
-        select(assessments).join(
-            newest,
-            (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
-        )
-    )
+    conditions = [] if site_ids is None else [assessments.c.site_id.in_(list(site_ids))]
+    rows = session.execute(_newest([assessments], *conditions))
     return {row.site_id: _as_dict(row) for row in rows}
 
 
@@ -259,6 +229,20 @@ def assessment_series(
     if last is not None:
         query = query.where(assessments.c.as_of <= last)
     return [_as_dict(row) for row in session.execute(query.order_by(assessments.c.as_of))]
+
+
+def _newest(columns: list, *conditions):
+    """Each site's latest assessment (among those meeting ``conditions``): these columns."""
+    newest = (
+        select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
+        .where(*conditions)
+        .group_by(assessments.c.site_id)
+        .subquery()
+    )
+    return select(*columns).join(
+        newest,
+        (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
+    )
 
 
 def _contribution(c: Contribution) -> dict:
