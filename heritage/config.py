@@ -81,6 +81,68 @@ class Settings:
         300,
         "After this many seconds without a heartbeat, /healthz reports the scheduler as stale.",
     )
+    secret_key: str = _doc(
+        "",
+        "Key that signs session cookies and the confirm and unsubscribe links in messages; empty "
+        "means a random key kept in instance/secret_key, made on first start.",
+    )
+    base_url: str = _doc(
+        "http://127.0.0.1:5000",
+        "Public address of the dashboard; links in emails and webhooks are made absolute with it.",
+    )
+    alert_min_level: str = _doc(
+        "low",
+        "Level at or above which a site gets an alert (none, low, elevated, high, critical); "
+        "'low' because a single deadly clash a kilometre from a site, reported once, is "
+        "low, and a duty officer must hear about it. Subscriptions narrow it per person.",
+    )
+    alert_quiet_days: int = _doc(
+        7,
+        "An alert resolves itself after the site's level stayed below the threshold this many "
+        "days; a week rides out the gaps between reports of one episode.",
+    )
+    smtp_host: str = _doc(
+        "", "SMTP server that sends the emails; empty keeps them in the outbox, unsent."
+    )
+    smtp_port: int = _doc(587, "Port of the SMTP server (587 submission with STARTTLS).")
+    smtp_security: str = _doc(
+        "starttls", "How to secure the SMTP connection: starttls, tls (implicit, port 465) or none."
+    )
+    smtp_username: str = _doc("", "SMTP login name; empty sends without logging in.")
+    smtp_password: str = _doc("", "SMTP password (set it in the environment, not in a file).")
+    smtp_timeout_s: float = _doc(
+        30.0, "Seconds to wait for the SMTP server before a delivery counts as failed."
+    )
+    mail_from: str = _doc(
+        "heritage-monitor@localhost", "Sender address (From:) of every email the monitor sends."
+    )
+    webhook_timeout_s: float = _doc(
+        10.0, "Seconds to wait for a webhook receiver before a delivery counts as failed."
+    )
+    delivery_max_attempts: int = _doc(
+        10,
+        "Attempts per message before it is marked dead and shown to admins; with the backoff "
+        "below, ten attempts span about 17 hours of an outage.",
+    )
+    delivery_backoff_s: int = _doc(
+        60, "Wait before the first retry; it doubles with every attempt (capped at 6 hours)."
+    )
+    delivery_interval_s: int = _doc(
+        30, "How often the scheduler delivers what is due in the outbox (seconds)."
+    )
+    feed_expected_interval_s: int = _doc(
+        172_800,
+        "A source that has not ingested for this long (two days, for daily exports) is reported "
+        "stale to feed-health subscribers; a source may set its own interval.",
+    )
+    poll_interval_s: int = _doc(
+        3600, "How often the scheduler polls the watched sources and the report inbox (seconds)."
+    )
+    report_inbox: str = _doc(
+        "",
+        "Folder the scheduler watches for free-text reports (done/ and failed/ beside them); "
+        "empty watches none.",
+    )
 
 
 SETTING_DOCS: dict[str, str] = {f.name: f.metadata["doc"] for f in fields(Settings)}
@@ -113,9 +175,19 @@ def _check(settings: Settings) -> None:
                 f"setting HERITAGE_{f.name.upper()} must be greater than 0, got {value}",
                 source="configuration",
             )
+    _check_choice(settings.alert_min_level, ("low", "elevated", "high", "critical"), "ALERT_MIN_LEVEL")
+    _check_choice(settings.smtp_security, ("starttls", "tls", "none"), "SMTP_SECURITY")
     if settings.page_limit_default > settings.page_limit_max:
         raise InvalidInputError(
             "setting HERITAGE_PAGE_LIMIT_DEFAULT must not exceed HERITAGE_PAGE_LIMIT_MAX",
+            source="configuration",
+        )
+
+
+def _check_choice(value: str, choices: tuple[str, ...], name: str) -> None:
+    if value not in choices:
+        raise InvalidInputError(
+            f"setting HERITAGE_{name} must be one of {', '.join(choices)}, got {value!r}",
             source="configuration",
         )
 
@@ -202,13 +274,15 @@ class RiskModel:
         ("critical", 6.0),
         ("high", 2.0),
         ("elevated", 0.8),
-        ("low", 0.2),
+        ("low", 0.04),
     )
     """Score thresholds, highest first; below the last is 'none'. Calibrated by backtesting on
     UCDP GED Syria 2016-2019 and Iraq 2013-2018: with 'high' at 2, Palmyra is high from IS's
     return in December 2016 to its recapture in March 2017; with 'critical' at 6, Aleppo is
     critical through the 2016 battle and Damascus through Eastern Ghouta (to April 2018), and
-    neither is after. A week of a few clashes a few km away scores about 1 (elevated)."""
+    neither is after. A week of a few clashes a few km away scores about 1 (elevated). 'low' at
+    0.04 means one recent, credible event close by: the original Palmyra report (a clash with
+    casualties, located to the town 1.3 km off, from one news article) scores 0.05."""
     critical_days: float = 7.0
     """A strike, shelling, explosion or destruction precisely inside the core zone in the last
     7 days makes the level critical whatever the score."""

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
 
 from shapely.geometry import MultiPolygon
 
 __all__ = [
+    "Alert",
+    "AlertAction",
+    "AlertChange",
+    "AlertStatus",
+    "AlertTrigger",
+    "Channel",
     "ConflictEvent",
     "DatePrecision",
     "Designation",
     "DesignationKind",
+    "Disposition",
     "EventType",
     "Exposure",
     "Fatalities",
@@ -22,8 +29,11 @@ __all__ = [
     "Provenance",
     "Rejection",
     "Retraction",
+    "Scope",
     "Site",
     "SiteName",
+    "Subscription",
+    "SubscriptionStatus",
     "Zone",
 ]
 
@@ -197,3 +207,157 @@ class Exposure(NamedTuple):
     distance_m: float
     zone: Zone
     is_uncertain: bool
+
+
+# --- Alerts, subscriptions and deliveries (DESIGN.md, "Domain") ---------------------------------
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"  # quiet until something changes or the snooze ends
+    RESOLVED = "resolved"
+
+
+class Disposition(StrEnum):
+    """What the person who acknowledged an alert concluded."""
+
+    CONFIRMED = "confirmed"
+    FALSE_POSITIVE = "false_positive"
+    DUPLICATE = "duplicate"
+    WRONG_LOCATION = "wrong_location"
+
+
+class AlertAction(StrEnum):
+    """One entry of an alert's audit history."""
+
+    OPENED = "opened"
+    ESCALATED = "escalated"  # the level rose further
+    UPDATED = "updated"  # new events, or the level fell but stays at or above the threshold
+    REVISED = "revised"  # a source revised or retracted an event that fed the alert
+    RESOLVED = "resolved"  # quiet for the quiet period, or resolved by a person
+    WITHDRAWN = "withdrawn"  # every event that raised it was retracted
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
+    WOKEN = "woken"  # the snooze ended
+    REOPENED = "reopened"
+
+    @property
+    def is_notifiable(self) -> bool:
+        """Changes the monitor sends to subscribers; people's own actions are only recorded."""
+        return self in _NOTIFIABLE
+
+
+_NOTIFIABLE = {
+    AlertAction.OPENED,
+    AlertAction.ESCALATED,
+    AlertAction.UPDATED,
+    AlertAction.REVISED,
+    AlertAction.RESOLVED,
+    AlertAction.WITHDRAWN,
+}
+
+
+class AlertTrigger(StrEnum):
+    LEVEL = "level"  # the site's level reached the threshold
+    CORE_EVENT = "core_event"  # one destructive event precisely inside the core zone
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A site in danger, from the assessment that raised it to its resolution.
+
+    ``event_refs`` are the events (``source:source_id``) behind the latest assessment seen;
+    ``below_since`` is the first day of the current spell below the threshold (the quiet
+    period counts from it). ``version`` grows with every change, so each change of an alert
+    has its own identity for the outbox.
+    """
+
+    id: int | None
+    site_id: str
+    status: AlertStatus
+    trigger: AlertTrigger
+    level: str
+    peak_level: str
+    score: float
+    as_of: date
+    opened_at: datetime
+    updated_at: datetime
+    event_refs: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    below_since: date | None = None
+    resolved_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    disposition: Disposition | None = None
+    note: str = ""
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class AlertChange:
+    """One change of an alert: the alert after it, what happened, who did it and why.
+
+    ``summary`` says it in plain words for the history, messages and the dashboard.
+    """
+
+    alert: Alert
+    action: AlertAction
+    actor: str
+    at: datetime
+    summary: str
+    previous_level: str | None = None
+    added_events: tuple[str, ...] = ()
+    removed_events: tuple[str, ...] = ()
+    revised_events: tuple[str, ...] = ()
+    note: str = ""
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class SubscriptionStatus(StrEnum):
+    PENDING = "pending"  # an email address that has not confirmed yet (double opt-in)
+    ACTIVE = "active"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which sites a subscription covers; empty means every site.
+
+    A site is in scope when it is listed, lies in a listed country, or its zones meet the
+    bounding box (``(west, south, east, north)`` in degrees) or the area polygon.
+    """
+
+    sites: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    area: MultiPolygon | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return not (self.sites or self.countries or self.bbox or self.area is not None)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Who wants which alerts, where and how often.
+
+    ``digest_hour`` (0-23, in ``timezone``) matters only for ``daily`` digests;
+    ``feed_health`` subscribers (admins) also get "feed stale" messages.
+    """
+
+    id: int | None
+    channel: Channel
+    target: str  # an email address or a webhook URL
+    scope: Scope = field(default_factory=Scope)
+    min_level: str = "low"
+    event_types: tuple[str, ...] = ()  # empty: every type
+    digest: str = "immediate"  # "immediate" or "daily"
+    digest_hour: int = 7
+    timezone: str = "UTC"
+    language: str = "en"
+    status: SubscriptionStatus = SubscriptionStatus.PENDING
+    feed_health: bool = False

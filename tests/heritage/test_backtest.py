@@ -124,7 +124,8 @@ def test_syria_2016_2019_levels_match_what_is_publicly_known(registry, shared_da
         "high",
         "critical",
     )
-    assert set(during("palmyra", date(2018, 1, 1), date(2019, 11, 30))) == {"none"}
+    # Afterwards only the odd attack in the desert around it ("low" means one recent event).
+    assert set(during("palmyra", date(2018, 1, 1), date(2019, 11, 30))) <= {"none", "low"}
     # Aleppo: the battle ended in December 2016.
     assert "critical" in during("aleppo", date(2016, 9, 1), date(2016, 12, 20))
     assert "critical" not in during("aleppo", date(2018, 1, 1), date(2019, 11, 30))
