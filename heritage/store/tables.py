@@ -23,24 +23,31 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "alert_history",
+    "alerts",
     "api_keys",
     "assessments",
+    "deliveries",
     "event_revisions",
     "events",
     "exposures",
     "gazetteer_entries",
     "ingests",
+    "job_runs",
     "matching_state",
     "metadata",
     "quarantine",
     "registry_imports",
     "reports",
     "scheduler_heartbeats",
+    "scheduler_lock",
     "site_countries",
     "site_geometry_history",
     "site_names",
     "sites",
     "sources",
+    "subscriptions",
+    "watched_sources",
 ]
 
 
@@ -368,4 +375,145 @@ gazetteer_entries = Table(
     Column("precision_m", Float),
     Column("target", String(64)),  # an alias of this place id, instead of a point of its own
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Alerts: one row per alert with its current state; every change is a row of its history.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "site_id",
+        String(64),
+        ForeignKey("sites.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("status", String(16), nullable=False, index=True),
+    Column("trigger", String(16), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("peak_level", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False, index=True),
+    Column("resolved_at", UTCDateTime),
+    Column("snoozed_until", UTCDateTime),
+    Column("below_since", Date),
+    Column("event_refs", JSON, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("disposition", String(32)),
+    Column("note", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+alert_history = Table(
+    "alert_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "alert_id",
+        Integer,
+        ForeignKey("alerts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("previous_level", String(16)),
+    Column("summary", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("events", JSON, nullable=False),  # {"added": [...], "removed": [...], "revised": [...]}
+    UniqueConstraint("alert_id", "version", name="uq_alert_history_alert_id_version"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(16), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("scope", JSON, nullable=False),
+    Column("min_level", String(16), nullable=False),
+    Column("event_types", JSON, nullable=False),
+    Column("digest", String(16), nullable=False),
+    Column("digest_hour", Integer, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("feed_health", Boolean, nullable=False),
+    # Signs webhook bodies (HMAC-SHA256); the receiver is given it once, when subscribing.
+    Column("secret", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("confirmed_at", UTCDateTime),
+    Column("unsubscribed_at", UTCDateTime),
+    Column("last_digest_at", UTCDateTime),
+)
+
+# The outbox: one row per (change, subscriber), written in the transaction that records the
+# change, so nothing is lost; the key makes a second enqueue of the same message a no-op.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, unique=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="SET NULL"),
+        index=True,
+    ),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="SET NULL"), index=True),
+    Column("alert_version", Integer),
+    Column("kind", String(16), nullable=False),  # alert, digest, feed_stale, confirm
+    Column("channel", String(16), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False, index=True),
+    Column("claimed_at", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Which sources the scheduler polls and how often each is expected to deliver; feed health
+# reads it with `sources` (one row per location).
+watched_sources = Table(
+    "watched_sources",
+    metadata,
+    Column("location", Text, primary_key=True),
+    Column("format", String(32)),
+    Column("source_name", String(64)),
+    Column("poll_interval_s", Integer),
+    Column("expected_interval_s", Integer),
+    Column("stale_notified_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One scheduler per deployment: the lock's holder renews its lease; others wait.
+scheduler_lock = Table(
+    "scheduler_lock",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(255), nullable=False),
+    Column("acquired_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job", String(64), nullable=False, index=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # ok, failed
+    Column("summary", Text, nullable=False),
 )
