@@ -10,11 +10,16 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from heritage.domain import Rejection
-from heritage.store.tables import ingests, quarantine, sources
+from heritage.store.tables import ingests, quarantine, sources, watched_sources
 
 __all__ = [
     "QuarantinedRow",
     "SourceStatus",
+    "WatchedSource",
+    "list_watched",
+    "mark_stale_notified",
+    "unwatch_source",
+    "watch_source",
     "finish_ingest",
     "list_quarantine",
     "list_sources",
@@ -186,6 +191,95 @@ def list_quarantine(
         for r in rows
     ]
     return items, session.execute(count).scalar_one()
+
+
+@dataclass(frozen=True)
+class WatchedSource:
+    """A source the monitor expects to hear from: polled by the scheduler when it has a poll
+    interval, and reported stale when it stays silent longer than expected."""
+
+    location: str
+    format: str | None
+    source_name: str | None
+    poll_interval_s: int | None
+    expected_interval_s: int | None
+    stale_notified_at: datetime | None
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    created_at: datetime
+
+
+def watch_source(
+    session: Session,
+    location: str,
+    *,
+    fmt: str | None,
+    source_name: str | None,
+    poll_interval_s: int | None,
+    expected_interval_s: int | None,
+    now: datetime,
+) -> None:
+    """Watch ``location`` (added, or its settings replaced)."""
+    values = {
+        "format": fmt,
+        "source_name": source_name,
+        "poll_interval_s": poll_interval_s,
+        "expected_interval_s": expected_interval_s,
+    }
+    done = session.execute(
+        update(watched_sources).where(watched_sources.c.location == location).values(**values)
+    ).rowcount
+    if not done:
+        session.execute(insert(watched_sources).values(location=location, created_at=now, **values))
+
+
+def unwatch_source(session: Session, location: str) -> bool:
+    return bool(
+        session.execute(
+            watched_sources.delete().where(watched_sources.c.location == location)
+        ).rowcount
+    )
+
+
+def list_watched(session: Session) -> list[WatchedSource]:
+    rows = session.execute(
+        select(
+            watched_sources,
+            sources.c.last_attempt_at,
+            sources.c.last_success_at,
+            sources.c.last_error,
+            sources.c.last_error_at,
+        )
+        .outerjoin(sources, sources.c.location == watched_sources.c.location)
+        .order_by(watched_sources.c.location)
+    ).all()
+    return [
+        WatchedSource(
+            r.location,
+            r.format,
+            r.source_name,
+            r.poll_interval_s,
+            r.expected_interval_s,
+            r.stale_notified_at,
+            r.last_attempt_at,
+            r.last_success_at,
+            r.last_error,
+            r.last_error_at,
+            r.created_at,
+        )
+        for r in rows
+    ]
+
+
+def mark_stale_notified(session: Session, location: str, at: datetime | None) -> None:
+    """Remember that admins were told this source is stale (None once it is healthy again)."""
+    session.execute(
+        update(watched_sources)
+        .where(watched_sources.c.location == location)
+        .values(stale_notified_at=at)
+    )
 
 
 def _jsonable(raw) -> dict:
