@@ -19,8 +19,10 @@ import click
 from tqdm import tqdm
 
 from heritage import pipeline
+from heritage.cli_alerts import alerting_commands
+from heritage.cli_alerts import command_session as _session
+from heritage.cli_alerts import run_command as _run
 from heritage.config import RISK_MODEL
-from heritage.errors import HeritageError
 from heritage.export import site_feature, sites_csv
 from heritage.geoparse.gazetteer import Alias, read_geonames_dump
 from heritage.ingest.generic import parse_mapping
@@ -34,7 +36,7 @@ from heritage.store import sites as site_store
 from heritage.store.session import database_label, migrate, require_current_schema
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 __all__ = ["make_commands"]
 
@@ -182,7 +184,7 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         _reports_group(runtime),
         _gazetteer_group(runtime),
         _api_keys_group(runtime),
-        _scheduler_group(runtime),
+        *alerting_commands(runtime),
     ]
 
 
@@ -477,27 +479,6 @@ def _api_keys_group(runtime: Runtime) -> click.Group:
     return group
 
 
-def _scheduler_group(runtime: Runtime) -> click.Group:
-    @click.group("scheduler")
-    def group() -> None:
-        """The scheduler process."""
-
-    @group.command("run")
-    def run() -> None:
-        """Run the scheduler in this process until interrupted (one per deployment)."""
-        from heritage.jobs import build_scheduler  # noqa: PLC0415 - only this command needs it
-
-        _run(require_current_schema, runtime.engine)
-        scheduler = build_scheduler(runtime)
-        click.echo("scheduler running; Ctrl-C stops it")
-        try:
-            scheduler.start()
-        except (KeyboardInterrupt, SystemExit):
-            pass
-
-    return group
-
-
 def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
     import waitress  # noqa: PLC0415 - only serving needs it
 
@@ -563,24 +544,6 @@ def _in_session(runtime: Runtime, step, path: Path, **options):
     """Run a pipeline step on a path in a session of its own; errors become CLI errors."""
     with _session(runtime) as session:
         return step(session, path, runtime.settings, **options)
-
-
-@contextmanager
-def _session(runtime: Runtime) -> Iterator[Session]:
-    """A session for one command; the monitor's errors become clear CLI errors (exit 1)."""
-    try:
-        with runtime.session() as session:
-            yield session
-    except HeritageError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _run(function, *args):
-    """Call ``function``; the monitor's own errors become clear CLI errors (exit 1)."""
-    try:
-        return function(*args)
-    except HeritageError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @contextmanager

@@ -175,7 +175,9 @@ def _check(settings: Settings) -> None:
                 f"setting HERITAGE_{f.name.upper()} must be greater than 0, got {value}",
                 source="configuration",
             )
-    _check_choice(settings.alert_min_level, ("low", "elevated", "high", "critical"), "ALERT_MIN_LEVEL")
+    _check_choice(
+        settings.alert_min_level, ("low", "elevated", "high", "critical"), "ALERT_MIN_LEVEL"
+    )
     _check_choice(settings.smtp_security, ("starttls", "tls", "none"), "SMTP_SECURITY")
     if settings.page_limit_default > settings.page_limit_max:
         raise InvalidInputError(

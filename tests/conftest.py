@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from smtp import smtp_server  # noqa: F401  (a fixture: see tests/smtp.py)
 from sqlalchemy import create_engine, text
 
 from heritage.config import Settings

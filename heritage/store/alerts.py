@@ -17,6 +17,7 @@ __all__ = [
     "AlertQuery",
     "HistoryEntry",
     "alert_history_of",
+    "changed_between",
     "get_alert",
     "get_alerting_watermark",
     "latest_alerts",
@@ -261,3 +262,38 @@ def _alert(row) -> Alert:
         note=row.note,
         version=row.version,
     )
+
+
+def changed_between(
+    session: Session, since: datetime, until: datetime, actions: Iterable[str]
+) -> list[tuple[Alert, list[HistoryEntry]]]:
+    """Alerts with a change of one of ``actions`` in (since, until], each with those changes."""
+    rows = session.execute(
+        select(alert_history)
+        .where(
+            alert_history.c.at > since,
+            alert_history.c.at <= until,
+            alert_history.c.action.in_(list(actions)),
+        )
+        .order_by(alert_history.c.alert_id, alert_history.c.version)
+    ).all()
+    by_alert: dict[int, list[HistoryEntry]] = {}
+    for row in rows:
+        by_alert.setdefault(row.alert_id, []).append(
+            HistoryEntry(
+                row.version,
+                row.at,
+                row.actor,
+                row.action,
+                row.status,
+                row.level,
+                row.previous_level,
+                row.summary,
+                row.note,
+                row.events,
+            )
+        )
+    found = (
+        session.execute(select(alerts).where(alerts.c.id.in_(list(by_alert)))) if by_alert else []
+    )
+    return [(alert, by_alert[alert.id]) for alert in map(_alert, found)]

@@ -23,6 +23,7 @@ __all__ = [
     "NewDelivery",
     "claim_due",
     "enqueue",
+    "has_pending",
     "list_deliveries",
     "mark_failed",
     "mark_sent",
@@ -96,8 +97,11 @@ def enqueue(session: Session, items: Sequence[NewDelivery], *, now: datetime) ->
     return len(new)
 
 
-def claim_due(session: Session, *, now: datetime, lease_s: float, limit: int) -> list[Delivery]:
-    """Claim the rows due now, and those left ``sending`` by a deliverer that died.
+def claim_due(
+    session: Session, *, now: datetime, lease_s: float, limit: int, channels: Sequence[str]
+) -> list[Delivery]:
+    """Claim the rows of ``channels`` due now, and those left ``sending`` by a deliverer that
+    died (claimed more than ``lease_s`` ago).
 
     Each claim is a conditional update, so two deliverers never claim the same row.
     """
@@ -105,10 +109,11 @@ def claim_due(session: Session, *, now: datetime, lease_s: float, limit: int) ->
     rows = session.execute(
         select(deliveries)
         .where(
+            deliveries.c.channel.in_(list(channels)),
             or_(
                 (deliveries.c.status == PENDING) & (deliveries.c.next_attempt_at <= now),
                 (deliveries.c.status == SENDING) & (deliveries.c.claimed_at < stale),
-            )
+            ),
         )
         .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
         .limit(limit)
@@ -128,6 +133,17 @@ def claim_due(session: Session, *, now: datetime, lease_s: float, limit: int) ->
             in_flight = row.status == SENDING
             claimed.append(_delivery(row, attempts=row.attempts + 1, in_flight=in_flight))
     return claimed
+
+
+def has_pending(session: Session, channel: str) -> bool:
+    return (
+        session.execute(
+            select(deliveries.c.id)
+            .where(deliveries.c.channel == channel, deliveries.c.status == PENDING)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def mark_sent(session: Session, delivery_id: int, *, now: datetime, detail: str = "") -> None:

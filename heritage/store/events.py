@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from heritage.domain import ConflictEvent, DatePrecision, EventType, Fatalities, Retraction
@@ -20,10 +20,12 @@ __all__ = [
     "SaveCounts",
     "StoredEvent",
     "event_ref",
+    "events_by_refs",
     "get_event",
     "list_events",
     "retract_events",
     "retract_missing",
+    "revised_since",
     "save_events",
 ]
 
@@ -222,6 +224,36 @@ def get_event(session: Session, ref: str) -> tuple[StoredEvent, list[EventRevisi
         row.version, row.revision, row.retracted, _data(stored.event), row.changed_at, None
     )
     return stored, [*history, current]
+
+
+def events_by_refs(session: Session, refs: Iterable[str]) -> dict[str, StoredEvent]:
+    """The events with these public ids ('source:source_id') that exist, by id."""
+    wanted = sorted(set(refs))
+    found: dict[str, StoredEvent] = {}
+    for start in range(0, len(wanted), _BATCH):
+        pairs = [ref.partition(":")[::2] for ref in wanted[start : start + _BATCH]]
+        rows = session.execute(
+            select(events).where(tuple_(events.c.source, events.c.source_id).in_(pairs))
+        )
+        for row in rows:
+            stored = stored_event(row)
+            found[stored.ref] = stored
+    return found
+
+
+def revised_since(session: Session, since: datetime | None) -> dict[str, str]:
+    """Events their source revised or retracted at or after ``since``: ref -> what happened."""
+    if since is None:
+        return {}
+    rows = session.execute(
+        select(events.c.source, events.c.source_id, events.c.retracted).where(
+            events.c.changed_at >= since, (events.c.version > 1) | events.c.retracted
+        )
+    )
+    return {
+        event_ref(row.source, row.source_id): "retracted" if row.retracted else "revised"
+        for row in rows
+    }
 
 
 def list_events(

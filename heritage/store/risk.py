@@ -21,6 +21,7 @@ __all__ = [
     "get_matching_state",
     "latest_assessments",
     "latest_levels",
+    "newest_assessments",
     "previous_scores",
     "replace_exposures",
     "save_assessments",
@@ -218,6 +219,49 @@ def latest_assessments(session: Session, site_ids: Sequence[str] | None = None) 
     conditions = [] if site_ids is None else [assessments.c.site_id.in_(list(site_ids))]
     rows = session.execute(_newest([assessments], *conditions))
     return {row.site_id: _as_dict(row) for row in rows}
+
+
+def newest_assessments(
+    session: Session,
+    *,
+    computed_since: datetime | None = None,
+    site_ids: Sequence[str] | None = None,
+) -> list[Assessment]:
+    """Each site's newest assessment, only where it was computed at or after
+    ``computed_since`` (what the alert rules have not seen yet) and for ``site_ids``."""
+    conditions = [] if site_ids is None else [assessments.c.site_id.in_(list(site_ids))]
+    query = _newest([assessments], *conditions)
+    if computed_since is not None:
+        query = query.where(assessments.c.computed_at >= computed_since)
+    return [_assessment(row) for row in session.execute(query)]
+
+
+def _assessment(row) -> Assessment:
+    return Assessment(
+        site_id=row.site_id,
+        as_of=row.as_of,
+        score=row.score,
+        level=row.level,
+        trend=row.trend,
+        previous_score=row.previous_score,
+        contributions=tuple(
+            Contribution(
+                event_ref=c["event"],
+                event_type=c["event_type"],
+                event_date=date.fromisoformat(c["date"]),
+                distance_m=c["distance_m"],
+                zone=c["zone"],
+                is_uncertain=c["uncertain"],
+                severity=c["severity"],
+                proximity=c["proximity"],
+                recency=c["recency"],
+                confidence=c["confidence"],
+                value=c["value"],
+            )
+            for c in row.contributions
+        ),
+        reasons=tuple(row.reasons),
+    )
 
 
 def assessment_series(

@@ -39,6 +39,7 @@ __all__ = [
     "StoredSite",
     "geometry_history",
     "get_site",
+    "get_sites",
     "list_sites",
     "record_import",
     "save_sites",
@@ -116,6 +117,15 @@ def get_site(session: Session, site_id: str) -> StoredSite:
     if row is None:
         raise NotFoundError("site", site_id)
     return _load(session, [row])[0]
+
+
+def get_sites(session: Session, site_ids: Sequence[str]) -> list[StoredSite]:
+    """The sites with these ids that exist (batched lookups)."""
+    ids = sorted(set(site_ids))
+    rows = []
+    for start in range(0, len(ids), 900):
+        rows += session.execute(select(sites).where(sites.c.id.in_(ids[start : start + 900]))).all()
+    return _load(session, rows)
 
 
 def list_sites(

@@ -5,7 +5,10 @@ This package is the only place that imports Flask.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import secrets
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     settings = settings_from_mapping(app.config)
+    if not settings.secret_key:
+        settings = dataclasses.replace(settings, secret_key=_instance_secret(app))
+    app.config["SECRET_KEY"] = settings.secret_key
     database_url = settings.database_url or sqlite_url(Path(app.instance_path) / DATABASE_FILE)
     clock = app.config.get("CLOCK") or _utc_now
     runtime = build_runtime(settings, database_url, clock)
@@ -66,6 +72,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def get_runtime(app: Flask) -> Runtime:
     return app.extensions["heritage"]
+
+
+def _instance_secret(app: Flask) -> str:
+    """The deployment's random key in instance/secret_key, made on first start (owner-only)."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # the web server and the scheduler started together
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def _utc_now() -> datetime:
