@@ -223,7 +223,6 @@ def _alert_subject(notice: AlertNotice) -> str:
 def _notice_view(notice: AlertNotice, *, max_events: int = MAX_EVENTS) -> dict:
     alert = notice.change.alert
     return {
-        "site_name": notice.site_name,
         "headline": subject_line(_alert_subject(notice)).removeprefix(_PREFIX + " "),
         "summary": notice.change.summary,
         "level": alert.level.upper(),

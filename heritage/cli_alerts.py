@@ -281,12 +281,17 @@ def _scheduler_group(runtime: Runtime) -> click.Group:
         run_scheduler(runtime, stop)
 
     @group.command("run-once")
-    def run_once() -> None:
+    @click.option(
+        "--only",
+        type=click.Choice(["poll", "assess", "alerts", "feeds", "digests", "deliver", "heartbeat"]),
+        help="Run just this job.",
+    )
+    def run_once(only: str | None) -> None:
         """Run every job once, in order (poll, assess, alerts, feeds, digests, deliver)."""
         from heritage.jobs import run_once as run_jobs  # noqa: PLC0415
 
         _run(require_current_schema, runtime.engine)
-        results = _run(run_jobs, runtime)
+        results = _run(run_jobs, runtime, only)
         for name, ok in results.items():
             click.echo(f"{name}: {'ok' if ok else 'FAILED (see the log)'}")
         if not all(results.values()):

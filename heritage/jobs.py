@@ -139,15 +139,41 @@ JOBS.update(
 )
 
 
+def _take_lock(session, runtime: Runtime, now) -> bool:
+    """Take or renew the lock; a holder on this machine whose process is gone (killed, so it
+    never released it) loses it at once instead of when its lease runs out."""
+    lease = _context.lease_s
+    if scheduler_store.acquire_lock(session, _context.holder, now=now, lease_s=lease):
+        return True
+    held = scheduler_store.lock_holder(session)
+    if held is None or not _is_dead_here(held.holder):
+        return False
+    log.warning("the scheduler lock holder %s is no longer running; taking over", held.holder)
+    return scheduler_store.take_over_lock(
+        session, held.holder, _context.holder, now=now, lease_s=lease
+    )
+
+
+def _is_dead_here(holder: str) -> bool:
+    *_, host, pid = holder.split(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only its lease can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def run_job(name: str) -> bool:
     """Run one job now, if this process still holds the lock; record the run. True if ok."""
     runtime = _context.runtime
     step = JOBS[name][0]
     started = runtime.clock()
     with runtime.session() as session:
-        if not scheduler_store.acquire_lock(
-            session, _context.holder, now=started, lease_s=_context.lease_s
-        ):
+        if not _take_lock(session, runtime, started):
             holder = scheduler_store.lock_holder(session)
             log.error(
                 "job %s not run: the scheduler lock is held by %s; this scheduler stops",
@@ -175,24 +201,23 @@ def run_job(name: str) -> bool:
     return status == "ok"
 
 
-def run_once(runtime: Runtime) -> dict[str, bool]:
-    """Run every job once, in order, under the scheduler lock (for cron and tests).
+def run_once(runtime: Runtime, only: str | None = None) -> dict[str, bool]:
+    """Run every job once (or just ``only``), in order, under the scheduler lock (for cron
+    and tests).
 
     Raises ConflictError when a running scheduler holds the lock: running the jobs beside it
     would send its messages twice.
     """
     _enter(runtime, f"run-once:{socket.gethostname()}:{os.getpid()}")
     with runtime.session() as session:
-        if not scheduler_store.acquire_lock(
-            session, _context.holder, now=runtime.clock(), lease_s=_context.lease_s
-        ):
+        if not _take_lock(session, runtime, runtime.clock()):
             holder = scheduler_store.lock_holder(session)
             raise ConflictError(
                 f"the scheduler {holder.holder if holder else ''} holds the lock until "
                 f"{holder.expires_at.isoformat() if holder else '?'}: its jobs are running"
             )
     try:
-        return {name: run_job(name) for name in JOBS}
+        return {name: run_job(name) for name in JOBS if only in (None, name)}
     finally:
         with runtime.session() as session:
             scheduler_store.release_lock(session, _context.holder)
@@ -226,7 +251,9 @@ def run_scheduler(runtime: Runtime, stop: threading.Event) -> None:
 
 def _enter(runtime: Runtime, holder: str) -> None:
     _context.runtime, _context.holder = runtime, holder
-    _context.lease_s = max(3 * runtime.settings.scheduler_heartbeat_s, 30)
+    # Three missed heartbeats: a scheduler that stopped renewing is gone, not busy (jobs run
+    # in a thread pool, so a long job never holds the heartbeat back).
+    _context.lease_s = 3 * runtime.settings.scheduler_heartbeat_s
     _context.started_at = runtime.clock()
     _context.lost_lock.clear()
 
@@ -235,9 +262,7 @@ def _wait_for_lock(runtime: Runtime, stop: threading.Event) -> bool:
     warned = False
     while not stop.is_set():
         with runtime.session() as session:
-            if scheduler_store.acquire_lock(
-                session, _context.holder, now=runtime.clock(), lease_s=_context.lease_s
-            ):
+            if _take_lock(session, runtime, runtime.clock()):
                 return True
             holder = scheduler_store.lock_holder(session)
         if not warned:

@@ -110,6 +110,9 @@ def _result(response: urllib3.BaseHTTPResponse, answer: str) -> DeliveryResult:
 
 
 def _describe(error: Exception) -> str:
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: test it first.
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        return subject_line(f"cannot connect: {error.__cause__ or error}")
     if isinstance(error, urllib3.exceptions.TimeoutError):
         return "timed out"
     return subject_line(f"{type(error).__name__}: {error}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import MetaData, Table, delete, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,8 +17,10 @@ __all__ = [
     "acquire_lock",
     "latest_runs",
     "lock_holder",
+    "next_runs",
     "record_run",
     "release_lock",
+    "take_over_lock",
 ]
 
 _LOCK = "scheduler"
@@ -66,6 +68,19 @@ def acquire_lock(session: Session, holder: str, *, now: datetime, lease_s: float
         except IntegrityError:  # the row exists and another process holds it
             session.rollback()
             return False
+    session.commit()
+    return bool(took)
+
+
+def take_over_lock(
+    session: Session, dead_holder: str, holder: str, *, now: datetime, lease_s: float
+) -> bool:
+    """Take the lock from a holder known to be dead (only if it still holds it). Commits."""
+    took = session.execute(
+        update(scheduler_lock)
+        .where(scheduler_lock.c.name == _LOCK, scheduler_lock.c.holder == dead_holder)
+        .values(holder=holder, acquired_at=now, expires_at=now + timedelta(seconds=lease_s))
+    ).rowcount
     session.commit()
     return bool(took)
 
@@ -121,5 +136,18 @@ def latest_runs(session: Session) -> dict[str, JobRun]:
     rows = session.execute(select(job_runs).join(newest, job_runs.c.id == newest.c.id))
     return {
         row.job: JobRun(row.job, row.started_at, row.finished_at, row.status, row.summary)
+        for row in rows
+    }
+
+
+def next_runs(session: Session, table: str) -> dict[str, datetime | None]:
+    """Each stored job's next run, read from APScheduler's job table (empty until the
+    scheduler first started; None for a paused job)."""
+    if not inspect(session.get_bind()).has_table(table):
+        return {}
+    jobs = Table(table, MetaData(), autoload_with=session.get_bind())
+    rows = session.execute(select(jobs.c.id, jobs.c.next_run_time))
+    return {
+        row.id: datetime.fromtimestamp(row.next_run_time, UTC) if row.next_run_time else None
         for row in rows
     }
