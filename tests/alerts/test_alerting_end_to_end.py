@@ -14,13 +14,13 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import REPO, SHARED_DATA
+from smtp import SmtpServer
 
 from alerts.channels.webhook import verify
 from heritage.store import deliveries
 from heritage.store.session import migrate
 from heritage.web import create_app
-from tests.conftest import REPO, SHARED_DATA
-from tests.smtp import SmtpServer
 
 SEED = SHARED_DATA.parent / "seeds" / "palmyra-joint-attack-report.txt"
 SEED_COPY = REPO / "seeds" / "palmyra-joint-attack-report.txt"  # the same text, shipped
@@ -252,6 +252,9 @@ def test_a_daily_digest_says_all_quiet_and_a_silent_feed_reaches_admins(
     assert len(smtp_server.messages) == 2
 
 
+BEAT, DELIVER, RAN = "jobs: job heartbeat", "jobs: job deliver", "jobs: job "
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -294,18 +297,18 @@ def test_a_second_scheduler_process_runs_no_job_while_the_first_holds_the_lock(
     second = None
     try:
         first_log: list[str] = []
-        assert _read_until(first.stderr, "heritage.jobs: job heartbeat", first_log), "".join(first_log)
+        assert _read_until(first.stderr, BEAT, first_log), "".join(first_log)
         second = subprocess.Popen(  # noqa: S603
             command, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
         )
         second_log: list[str] = []
         assert _read_until(second.stderr, "holds the lock", second_log), "".join(second_log)
-        assert _read_until(first.stderr, "heritage.jobs: job deliver", first_log)  # the first goes on
-        assert not any("heritage.jobs: job " in line for line in second_log)
+        assert _read_until(first.stderr, DELIVER, first_log)  # the first goes on
+        assert not any(RAN in line for line in second_log)
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
         # Released on a clean stop: the second takes over and runs the jobs itself.
-        assert _read_until(second.stderr, "heritage.jobs: job heartbeat", second_log), "".join(second_log)
+        assert _read_until(second.stderr, BEAT, second_log), "".join(second_log)
     finally:
         for process in (first, second):
             if process is not None:

@@ -9,7 +9,7 @@ from site_files_zoo import write_geojson
 from heritage import pipeline
 from heritage.config import RISK_MODEL
 from heritage.domain import Retraction
-from heritage.jobs import assess_tick
+from heritage.jobs import run_once
 from heritage.store import events as event_store
 from heritage.store import risk as risk_store
 
@@ -92,7 +92,7 @@ def test_a_registry_change_matches_everything_again(session, settings, clock, tm
 def test_the_scheduler_tick_runs_the_same_step(runtime, settings, clock, tmp_path):
     with runtime.session() as session:
         _setup(session, settings, clock, tmp_path, _clashes(2, day="2026-11-2{}"))
-    assess_tick(runtime)
+    assert run_once(runtime, only="assess") == {"assess": True}
     with runtime.session() as session:
         latest = risk_store.latest_assessments(session)
     assert latest["palmyra"]["as_of"] == clock().date().isoformat()
