@@ -25,7 +25,8 @@ def acknowledge(
     disposition = _disposition(disposition, alert)
     _require(alert, _LIVE, "acknowledge")
     after = _changed(alert, now, status=AlertStatus.ACKNOWLEDGED, disposition=disposition)
-    after = dataclasses.replace(after, snoozed_until=None, note=_note(note, alert) or alert.note)
+    note = _note(note, alert)
+    after = dataclasses.replace(after, snoozed_until=None, note=note or alert.note)
     words = f"Acknowledged by {actor} as {disposition.value.replace('_', ' ')}."
     return _change(after, AlertAction.ACKNOWLEDGED, actor, now, words, note)
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from heritage.domain import AlertAction, AlertChange
 from heritage.errors import InvalidInputError
@@ -31,6 +32,7 @@ __all__ = [
     "render_feed_stale",
     "subject_line",
     "webhook_payload",
+    "with_unsubscribe",
 ]
 
 SUBJECT_MAX_CHARS = 200
@@ -178,6 +180,25 @@ def render_confirmation(*, confirm_url: str, scope_summary: str, language: str =
     """Render the double opt-in email; ``language`` falls back to English."""
     context = {"confirm": _link(confirm_url), "scope": scope_summary}
     return _render("confirm", f"{_PREFIX} Confirm your subscription", context, language)
+
+
+def with_unsubscribe(message: Message, unsubscribe_url: str) -> Message:
+    """The message with a footer linking to the subscriber's own unsubscribe page (besides
+    the List-Unsubscribe header, for mail clients that do not show it)."""
+    link = _link(unsubscribe_url)
+    text = f"{message.text.rstrip()}\n\n--\nTo stop these messages: {link['text']}\n"
+    anchor = (
+        f'<a href="{markupsafe.escape(link["href"])}">unsubscribe</a>'
+        if link.get("href")
+        else markupsafe.escape(link["text"])
+    )
+    footer = f'<p style="color: #666; font-size: 0.9em;">To stop these messages: {anchor}</p>\n'
+    if "</body>" in message.html:
+        head, tail = message.html.rsplit("</body>", 1)
+        html = f"{head}{footer}</body>{tail}"
+    else:
+        html = message.html + footer
+    return Message(subject=message.subject, text=text, html=html)
 
 
 def webhook_payload(notice: AlertNotice) -> dict:

@@ -79,10 +79,10 @@ def evaluate(
     changed = changed_events or {}
     core = _core_events(assessment, policy)
     is_active = level_rank(assessment.level) >= level_rank(policy.min_level) or bool(core)
+    if latest is not None and assessment.as_of < latest.as_of:
+        return Outcome(None)  # an older day replayed: the alert already saw newer news
     if latest is None or latest.status is AlertStatus.RESOLVED:
         return _maybe_open(assessment, latest, policy, core, now) if is_active else Outcome(None)
-    if assessment.as_of < latest.as_of:
-        return Outcome(None)  # an older day replayed: the alert already saw newer news
     return _follow(assessment, latest, policy, now, changed, is_active)
 
 
@@ -146,7 +146,7 @@ def _follow(assessment, alert: Alert, policy, now, changed, is_active: bool) -> 
         reasons=assessment.reasons,
     )
     if not is_active:
-        return _quiet(assessment, alert, fresh, policy, now, revised, removed)
+        return _quiet(assessment, alert, fresh, policy, now, changed, revised, removed)
     fresh = dataclasses.replace(fresh, below_since=None)
     if level_rank(assessment.level) > level_rank(alert.level):
         action, why = AlertAction.ESCALATED, f"Escalated from {alert.level} to {assessment.level}."
@@ -171,7 +171,9 @@ def _follow(assessment, alert: Alert, policy, now, changed, is_active: bool) -> 
     )
 
 
-def _quiet(assessment, alert: Alert, fresh: Alert, policy, now, revised, removed) -> Outcome:
+def _quiet(
+    assessment, alert: Alert, fresh: Alert, policy, now, changed, revised, removed
+) -> Outcome:
     below_since = alert.below_since or assessment.as_of
     fresh = dataclasses.replace(fresh, below_since=below_since)
     if revised and not fresh.event_refs:
@@ -184,7 +186,7 @@ def _quiet(assessment, alert: Alert, fresh: Alert, policy, now, revised, removed
             f" (since {below_since})."
         )
     elif revised:
-        why = f"{_revised_words(revised, {r: 'revised' for r in revised})} The level fell to "
+        why = f"{_revised_words(revised, changed)} The level fell to "
         why += f"{assessment.level}; it resolves after {policy.quiet_days} quiet days."
         fresh = _bumped(fresh, now)
         return Outcome(

@@ -13,7 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from alerts import lifecycle, rules
-from alerts.messages import AlertNotice, EventLine, render_alert, webhook_payload
+from alerts.messages import (
+    AlertNotice,
+    EventLine,
+    render_alert,
+    webhook_payload,
+    with_unsubscribe,
+)
 from alerts.subscriptions import wants
 from heritage.config import Settings
 from heritage.domain import AlertChange, Channel, Site, SubscriptionStatus
@@ -173,12 +179,13 @@ def alert_delivery(
 ) -> deliveries.NewDelivery:
     """The outbox row that tells one subscriber of one change (its key makes it unique)."""
     sub, alert = stored.subscription, notice.change.alert
-    message = render_alert(notice, language=sub.language)
+    leave = unsubscribe_url(settings, sub.id)
+    message = with_unsubscribe(render_alert(notice, language=sub.language), leave)
     if sub.channel is Channel.WEBHOOK:
         body = {"payload": webhook_payload(notice)}
     else:
         body = {"text": message.text, "html": message.html}
-    body["unsubscribe_url"] = unsubscribe_url(settings, sub.id)
+    body["unsubscribe_url"] = leave
     return deliveries.NewDelivery(
         key=f"alert-{alert.id}-v{alert.version}-s{sub.id}",
         kind="alert",

@@ -12,7 +12,13 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from alerts.messages import FeedProblem, render_digest, render_feed_stale, webhook_payload
+from alerts.messages import (
+    FeedProblem,
+    render_digest,
+    render_feed_stale,
+    webhook_payload,
+    with_unsubscribe,
+)
 from alerts.subscriptions import digest_period, wants
 from heritage.config import Settings
 from heritage.domain import AlertAction, AlertChange, Channel, SubscriptionStatus
@@ -57,6 +63,8 @@ def send_digests(session: Session, settings: Settings, *, now: datetime) -> int:
             feed_problems=problems,
             language=sub.language,
         )
+        leave = unsubscribe_url(settings, sub.id)
+        message = with_unsubscribe(message, leave)
         body: dict = {"text": message.text, "html": message.html}
         if sub.channel is Channel.WEBHOOK:
             body = {
@@ -67,7 +75,7 @@ def send_digests(session: Session, settings: Settings, *, now: datetime) -> int:
                     "alerts": [webhook_payload(n) for n in mine],
                 }
             }
-        body["unsubscribe_url"] = unsubscribe_url(settings, sub.id)
+        body["unsubscribe_url"] = leave
         queued += deliveries.enqueue(
             session,
             [
@@ -151,6 +159,8 @@ def check_feeds(session: Session, settings: Settings, *, now: datetime) -> int:
 
 
 def _body(message, subscription, problems: list[FeedProblem], settings: Settings) -> dict:
+    leave = unsubscribe_url(settings, subscription.id)
+    message = with_unsubscribe(message, leave)
     body: dict = {"text": message.text, "html": message.html}
     if subscription.channel is Channel.WEBHOOK:
         body = {
@@ -165,7 +175,7 @@ def _body(message, subscription, problems: list[FeedProblem], settings: Settings
                 ],
             }
         }
-    body["unsubscribe_url"] = unsubscribe_url(settings, subscription.id)
+    body["unsubscribe_url"] = leave
     return body
 
 

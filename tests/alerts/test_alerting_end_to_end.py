@@ -71,6 +71,7 @@ def test_a_palmyra_subscriber_gets_one_email_for_the_original_report(mail_app, s
     text = message.get_body(("plain",)).get_content()
     assert "Armed clash" in text and "1.3 km" in text
     assert "/sites/palmyra" in text
+    assert "To stop these messages: http://127.0.0.1:5000/subscriptions/unsubscribe/" in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/subscriptions/unsubscribe/" in message["List-Unsubscribe"]
     clock.now += timedelta(minutes=10)

@@ -18,6 +18,7 @@ from alerts.messages import (
     render_feed_stale,
     subject_line,
     webhook_payload,
+    with_unsubscribe,
 )
 from heritage.domain import Alert, AlertAction, AlertChange, AlertStatus, AlertTrigger
 from heritage.errors import InvalidInputError
@@ -241,3 +242,16 @@ def test_webhook_payload_is_json_with_iso_dates():
     assert payload["site_url"] == "http://monitor.test/sites/whc-23"
     assert payload["events"][0]["date"] == "2026-11-23"
     assert payload["events"][0]["ref"] == "acled:SYR1234"
+
+
+def test_every_message_can_carry_the_subscribers_unsubscribe_link():
+    message = with_unsubscribe(
+        render_alert(notice()), "https://monitor.example.org/subscriptions/unsubscribe/t0k"
+    )
+    assert message.text.rstrip().endswith(
+        "To stop these messages: https://monitor.example.org/subscriptions/unsubscribe/t0k"
+    )
+    assert '<a href="https://monitor.example.org/subscriptions/unsubscribe/t0k">' in message.html
+    assert message.html.rstrip().endswith("</html>")
+    hostile = with_unsubscribe(render_alert(notice()), "javascript:alert(1)")
+    assert 'href="javascript' not in hostile.html
