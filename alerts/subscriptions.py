@@ -124,7 +124,10 @@ def check_subscription(subscription: Subscription) -> None:
     ):
         raise bad("target", f"a webhook must be an http(s) URL, got {subscription.target!r}")
     if subscription.min_level not in LEVELS[1:]:
-        raise bad("min_level", f"must be one of {', '.join(LEVELS[1:])}")
+        raise bad(
+            "min_level",
+            f"must be one of {', '.join(LEVELS[1:])}, got {subscription.min_level!r}",
+        )
     unknown = sorted(set(subscription.event_types) - {t.value for t in EventType})
     if unknown:
         raise bad("event_types", f"unknown event type(s) {', '.join(unknown)}")
@@ -134,7 +137,7 @@ def check_subscription(subscription: Subscription) -> None:
         raise bad("digest_hour", f"must be 0-23, got {subscription.digest_hour}")
     try:
         ZoneInfo(subscription.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         raise bad("timezone", f"unknown time zone {subscription.timezone!r}") from None
     if subscription.scope.bbox is not None:
         west, south, east, north = subscription.scope.bbox

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import signal
@@ -9,9 +10,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from shapely import unary_union
+from shapely.errors import ShapelyError
+from shapely.geometry import shape
 
 from alerts.subscriptions import scope_summary
 from heritage.domain import Channel, Scope, Subscription
@@ -55,6 +60,11 @@ def _subscriptions_group(runtime: Runtime) -> click.Group:
     @click.option("--sites", help="Site ids, comma-separated.")
     @click.option("--countries", help="ISO 3166-1 alpha-2 codes, comma-separated.")
     @click.option("--bbox", help="west,south,east,north in degrees.")
+    @click.option(
+        "--area",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A GeoJSON file with the (Multi)Polygon of the area to watch.",
+    )
     @click.option("--min-level", type=click.Choice(LEVELS[1:]), default="low", show_default=True)
     @click.option("--types", help="Event types, comma-separated (default: all).")
     @click.option("--digest", type=click.Choice(["immediate", "daily"]), default="immediate")
@@ -63,7 +73,7 @@ def _subscriptions_group(runtime: Runtime) -> click.Group:
     @click.option("--language", default="en", show_default=True)
     @click.option("--feed-health", is_flag=True, help="Also get 'feed stale' messages (admins).")
     @click.option("--confirmed", is_flag=True, help="Skip the email opt-in (an admin vouches).")
-    def add(target: str, sites, countries, bbox, min_level, types, digest, **options) -> None:
+    def add(target: str, sites, countries, bbox, area, min_level, types, digest, **options) -> None:
         """Subscribe an EMAIL address or a webhook URL."""
         confirmed = options.pop("confirmed")
         channel = Channel.WEBHOOK if target.startswith(("http://", "https://")) else Channel.EMAIL
@@ -75,6 +85,7 @@ def _subscriptions_group(runtime: Runtime) -> click.Group:
                 sites=_items(sites),
                 countries=tuple(c.upper() for c in _items(countries)),
                 bbox=_bbox(bbox),
+                area=_area(area) if area else None,
             ),
             min_level=min_level,
             event_types=_items(types),
@@ -320,6 +331,22 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         raise click.BadParameter(f"want west,south,east,north, got {text!r}") from None
     return west, south, east, north
+
+
+def _area(path: Path):
+    """The polygon of a GeoJSON file: a geometry, a Feature, or a collection of polygons."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data.get("features") if data.get("type") == "FeatureCollection" else [data]
+        shapes = [shape(f.get("geometry", f)) for f in features]
+    except (ValueError, AttributeError, TypeError, KeyError, ShapelyError) as exc:
+        raise click.BadParameter(
+            f"{path}: not a GeoJSON polygon ({exc})", param_hint="--area"
+        ) from None
+    polygons = [s for s in shapes if s.geom_type in ("Polygon", "MultiPolygon") and s.is_valid]
+    if not polygons or len(polygons) != len(shapes):
+        raise click.BadParameter(f"{path}: want valid (Multi)Polygons only", param_hint="--area")
+    return unary_union(polygons)
 
 
 def _seconds(text: str) -> int:

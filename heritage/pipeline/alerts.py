@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from alerts import lifecycle, rules
@@ -70,7 +70,11 @@ def raise_alerts(session: Session, settings: Settings, *, now: datetime) -> Aler
     that are due, and queue a message for each subscriber who wants a change."""
     policy = rules.AlertPolicy(settings.alert_min_level, settings.alert_quiet_days)
     since = alert_store.get_alerting_watermark(session)
-    fresh = risk_store.newest_assessments(session, computed_since=since)
+    # Alerts are about now: a replay of an old day (assess --as-of 2017-03-01) raises none.
+    oldest = now.date() - timedelta(days=policy.quiet_days)
+    fresh = [
+        a for a in risk_store.newest_assessments(session, computed_since=since) if a.as_of >= oldest
+    ]
     changed = event_store.revised_since(session, since)
     latest = alert_store.latest_alerts(session, [a.site_id for a in fresh])
     result = AlertRunResult(evaluated=len(fresh))

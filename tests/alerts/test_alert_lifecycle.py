@@ -42,7 +42,10 @@ LIVE = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.SNOOZED]
 def test_acknowledge_records_the_disposition_and_ends_a_snooze(status):
     change = acknowledge(alert(status), actor="ana", now=NOW, disposition="false_positive")
     after = change.alert
-    assert (after.status, after.disposition) == (AlertStatus.ACKNOWLEDGED, Disposition.FALSE_POSITIVE)
+    assert (after.status, after.disposition) == (
+        AlertStatus.ACKNOWLEDGED,
+        Disposition.FALSE_POSITIVE,
+    )
     assert (after.snoozed_until, after.updated_at, after.version) == (None, NOW, 4)
     assert (change.action, change.actor, change.at) == (AlertAction.ACKNOWLEDGED, "ana", NOW)
     assert change.summary == "Acknowledged by ana as false positive."
@@ -64,7 +67,9 @@ def test_an_unknown_disposition_is_refused_naming_it_and_the_choices():
 
 
 def test_acknowledging_again_changes_the_disposition_and_keeps_the_note():
-    first = acknowledge(alert(), actor="ana", now=NOW, disposition="confirmed", note="Seen on imagery")
+    first = acknowledge(
+        alert(), actor="ana", now=NOW, disposition="confirmed", note="Seen on imagery"
+    )
     later = NOW + timedelta(hours=2)
     second = acknowledge(first.alert, actor="bo", now=later, disposition="wrong_location")
     assert second.alert.disposition is Disposition.WRONG_LOCATION

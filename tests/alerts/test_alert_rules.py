@@ -200,7 +200,9 @@ def test_level_back_up_during_quiet_period_cancels_it():
 
 def test_retracted_event_revises_the_alert_and_says_so():
     alert = opened("high", A, B, C)
-    outcome = step(alert, assessment(DAY0 + timedelta(days=1), "elevated", A, B), {"ucdp:3": "retracted"})
+    outcome = step(
+        alert, assessment(DAY0 + timedelta(days=1), "elevated", A, B), {"ucdp:3": "retracted"}
+    )
     change = outcome.change
     assert change.action is AlertAction.REVISED
     assert (change.revised_events, change.removed_events) == (("ucdp:3",), ("ucdp:3",))
@@ -221,7 +223,9 @@ def test_retraction_that_drops_the_level_below_threshold_says_retracted():
 def test_retraction_of_every_event_withdraws_it():
     alert = opened("elevated", A, B)
     day = DAY0 + timedelta(days=1)
-    outcome = step(alert, assessment(day, "none", score=0.0), {"acled:1": "retracted", "acled:2": "revised"})
+    outcome = step(
+        alert, assessment(day, "none", score=0.0), {"acled:1": "retracted", "acled:2": "revised"}
+    )
     change = outcome.change
     assert change.action is AlertAction.WITHDRAWN
     assert change.removed_events == change.revised_events == ("acled:1", "acled:2")

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from conftest import REPO, SHARED_DATA
+from event_files import ACLED_COLUMNS, acled_row, write_table
 from smtp import SmtpServer
 
 from alerts.channels.webhook import verify
@@ -318,3 +319,69 @@ def test_a_second_scheduler_process_runs_no_job_while_the_first_holds_the_lock(
                     process.wait()
                 process.stderr.close()
     app.extensions["heritage"].engine.dispose()
+
+
+def test_an_alert_whose_only_event_is_retracted_is_withdrawn_and_says_so(
+    mail_app, smtp_server, clock, tmp_path
+):
+    _cli(mail_app, "sites", "import", str(REPO / "sites"))
+    _cli(mail_app, "subscriptions", "add", "duty@example.org", "--sites", "palmyra", "--confirmed")
+    shelling = acled_row("SYR1", event_date="2026-11-23", year="2026")
+    _cli(
+        mail_app,
+        "reports",
+        "ingest",
+        str(write_table(tmp_path / "a.csv", ACLED_COLUMNS, [shelling])),
+    )
+    _cli(mail_app, "scheduler", "run-once")
+    [opened] = smtp_server.wait_for(1)
+    assert "alert opened" in opened.message["Subject"]
+    clock.now += timedelta(hours=1)
+    deleted = write_table(
+        tmp_path / "deleted.csv",
+        ["event_id_cnty", "deleted_timestamp"],
+        [{"event_id_cnty": "SYR1", "deleted_timestamp": "1700001000"}],
+    )
+    _cli(mail_app, "reports", "ingest", str(deleted), "--format", "acled-deletions")
+    _cli(mail_app, "scheduler", "run-once")
+    withdrawn = smtp_server.wait_for(2)[1].message
+    assert "withdrawn" in withdrawn["Subject"]
+    assert "retracted" in withdrawn.get_body(("plain",)).get_content()
+    assert "withdrawn by monitor" in _cli(mail_app, "alerts", "show", "1")
+
+
+def test_a_subscription_to_a_drawn_area_hears_of_sites_inside_it(mail_app, smtp_server, tmp_path):
+    _registry_and_report(mail_app)
+    around_palmyra = {
+        "type": "Polygon",
+        "coordinates": [[[38.0, 34.4], [38.5, 34.4], [38.5, 34.7], [38.0, 34.7], [38.0, 34.4]]],
+    }
+    (tmp_path / "badia.geojson").write_text(json.dumps(around_palmyra))
+    (tmp_path / "petra.geojson").write_text(
+        json.dumps(
+            {
+                **around_palmyra,
+                "coordinates": [
+                    [[35.3, 30.2], [35.6, 30.2], [35.6, 30.5], [35.3, 30.5], [35.3, 30.2]]
+                ],
+            }
+        )
+    )
+    for who, area in (("badia", "badia.geojson"), ("petra", "petra.geojson")):
+        _cli(
+            mail_app,
+            "subscriptions",
+            "add",
+            f"{who}@example.org",
+            "--area",
+            str(tmp_path / area),
+            "--confirmed",
+        )
+    bad = tmp_path / "line.geojson"
+    bad.write_text(json.dumps({"type": "LineString", "coordinates": [[0, 0], [1, 1]]}))
+    refused = mail_app.test_cli_runner().invoke(
+        args=["subscriptions", "add", "x@example.org", "--area", str(bad)]
+    )
+    assert refused.exit_code != 0 and "Polygon" in refused.output
+    _cli(mail_app, "scheduler", "run-once")
+    assert [m.rcpt_tos for m in smtp_server.wait_for(1)] == [("badia@example.org",)]
