@@ -83,7 +83,7 @@ def evaluate(
         return Outcome(None)  # an older day replayed: the alert already saw newer news
     if latest is None or latest.status is AlertStatus.RESOLVED:
         return _maybe_open(assessment, latest, policy, core, now) if is_active else Outcome(None)
-    return _follow(assessment, latest, policy, now, changed, is_active)
+    return _follow(assessment, latest, policy, now=now, changed=changed, is_active=is_active)
 
 
 def _core_events(assessment: Assessment, policy: AlertPolicy) -> list[Contribution]:
@@ -132,7 +132,7 @@ def _maybe_open(assessment, resolved: Alert | None, policy, core, now) -> Outcom
     return Outcome(alert, _change(alert, AlertAction.OPENED, now, _summary(why, assessment)))
 
 
-def _follow(assessment, alert: Alert, policy, now, changed, is_active: bool) -> Outcome:
+def _follow(assessment, alert: Alert, policy, *, now, changed, is_active: bool) -> Outcome:
     refs = _refs(assessment)
     added = tuple(r for r in refs if r not in alert.event_refs)
     removed = tuple(r for r in alert.event_refs if r not in refs)
@@ -146,7 +146,8 @@ def _follow(assessment, alert: Alert, policy, now, changed, is_active: bool) -> 
         reasons=assessment.reasons,
     )
     if not is_active:
-        return _quiet(assessment, alert, fresh, policy, now, changed, revised, removed)
+        diff = (removed, revised, changed)
+        return _quiet(assessment, alert, fresh, policy=policy, now=now, diff=diff)
     fresh = dataclasses.replace(fresh, below_since=None)
     if level_rank(assessment.level) > level_rank(alert.level):
         action, why = AlertAction.ESCALATED, f"Escalated from {alert.level} to {assessment.level}."
@@ -171,9 +172,9 @@ def _follow(assessment, alert: Alert, policy, now, changed, is_active: bool) -> 
     )
 
 
-def _quiet(
-    assessment, alert: Alert, fresh: Alert, policy, now, changed, revised, removed
-) -> Outcome:
+def _quiet(assessment, alert: Alert, fresh: Alert, *, policy, now, diff) -> Outcome:
+    """Below the threshold: withdraw, resolve after the quiet period, or wait (quietly)."""
+    removed, revised, changed = diff
     below_since = alert.below_since or assessment.as_of
     fresh = dataclasses.replace(fresh, below_since=below_since)
     if revised and not fresh.event_refs:
