@@ -46,7 +46,7 @@ def subscribe(
         s.site.id for s in site_store.get_sites(session, subscription.scope.sites)
     }
     if unknown:
-        raise NotFoundError(f"no site {', '.join(sorted(unknown))} (subscription scope)")
+        raise NotFoundError("site", ", ".join(sorted(unknown)))
     is_active = confirmed or subscription.channel is Channel.WEBHOOK
     status = SubscriptionStatus.ACTIVE if is_active else SubscriptionStatus.PENDING
     secret = secrets.token_hex(32)

@@ -133,7 +133,7 @@ def snoozed_alerts_due(session: Session, *, now: datetime) -> list[Alert]:
 def get_alert(session: Session, alert_id: int) -> Alert:
     row = session.execute(select(alerts).where(alerts.c.id == alert_id)).one_or_none()
     if row is None:
-        raise NotFoundError(f"no alert {alert_id}")
+        raise NotFoundError("alert", alert_id)
     return _alert(row)
 
 

@@ -62,7 +62,7 @@ def get_subscription(session: Session, subscription_id: int) -> StoredSubscripti
         select(subscriptions).where(subscriptions.c.id == subscription_id)
     ).one_or_none()
     if row is None:
-        raise NotFoundError(f"no subscription {subscription_id}")
+        raise NotFoundError("subscription", subscription_id)
     return _stored(row)
 
 
@@ -89,7 +89,7 @@ def set_status(
         update(subscriptions).where(subscriptions.c.id == subscription_id).values(**values)
     ).rowcount
     if not done:
-        raise NotFoundError(f"no subscription {subscription_id}")
+        raise NotFoundError("subscription", subscription_id)
 
 
 def remove_subscription(session: Session, subscription_id: int) -> None:
@@ -98,7 +98,7 @@ def remove_subscription(session: Session, subscription_id: int) -> None:
         delete(subscriptions).where(subscriptions.c.id == subscription_id)
     ).rowcount
     if not done:
-        raise NotFoundError(f"no subscription {subscription_id}")
+        raise NotFoundError("subscription", subscription_id)
 
 
 def mark_digest_sent(session: Session, subscription_id: int, *, until: datetime) -> None:

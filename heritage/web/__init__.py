@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_logging(app)
 
     from heritage.web import (  # noqa: PLC0415
+        alerts_api,
         api,
         dashboard,
         errors,
@@ -55,12 +56,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports_api,
         risk_api,
         security,
+        subscription_pages,
     )
 
     app.register_blueprint(api.bp)
     app.register_blueprint(events_api.bp)
     app.register_blueprint(risk_api.bp)
     app.register_blueprint(reports_api.bp)
+    app.register_blueprint(alerts_api.bp)
+    app.register_blueprint(subscription_pages.bp)
     app.register_blueprint(dashboard.bp)
     errors.register(app)
     security.register(app)

@@ -76,19 +76,24 @@ def healthz():
     current, head = schema_revisions(runtime.engine)
     if current != head:
         require_current_schema(runtime.engine)  # raises the 503 that says to run init-db
-    beat = latest_heartbeat(get_session(), SCHEDULER)
-    now = runtime.clock()
-    scheduler = {"status": "never_seen", "last_seen_at": None}
-    if beat is not None:
-        age_s = (now - beat.last_seen_at).total_seconds()
-        stale = age_s > runtime.settings.scheduler_stale_s
-        scheduler = {
-            "status": "stale" if stale else "ok",
-            "last_seen_at": beat.last_seen_at.isoformat(),
-        }
     return jsonify(
-        {"status": "ok", "database": {"status": "ok", "schema": current}, "scheduler": scheduler}
+        {
+            "status": "ok",
+            "database": {"status": "ok", "schema": current},
+            "scheduler": scheduler_health(),
+        }
     )
+
+
+def scheduler_health() -> dict:
+    """Is the scheduler alive: ``ok``, ``stale`` (no heartbeat for a while) or ``never_seen``."""
+    runtime = get_runtime()
+    beat = latest_heartbeat(get_session(), SCHEDULER)
+    if beat is None:
+        return {"status": "never_seen", "last_seen_at": None}
+    age_s = (runtime.clock() - beat.last_seen_at).total_seconds()
+    is_stale = age_s > runtime.settings.scheduler_stale_s
+    return {"status": "stale" if is_stale else "ok", "last_seen_at": beat.last_seen_at.isoformat()}
 
 
 def _feature(item: site_store.StoredSite, risk: dict | None) -> dict:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from heritage.web.openapi_schemas import DATE, EVENT_TYPES, event_schemas, site_schemas
+from heritage.web.openapi_schemas import (
+    ALERT_STATUSES,
+    DATE,
+    DISPOSITIONS,
+    EVENT_TYPES,
+    LEVELS,
+    alert_schemas,
+    event_schemas,
+    site_schemas,
+)
 
 __all__ = ["openapi_document"]
 
@@ -35,6 +44,124 @@ def _error_response(description: str) -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+_ALERT_ID = {"name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_NOTE = {"type": "string", "maxLength": 4000, "description": "Why, in a sentence or two"}
+
+
+def _body(required: list[str], properties: dict) -> dict:
+    schema = {"type": "object", "additionalProperties": False, "properties": properties}
+    return {
+        "required": bool(required),
+        "content": {"application/json": {"schema": schema | {"required": required}}},
+    }
+
+
+def _alert_action(operation: str, summary: str, body: dict) -> dict:
+    return {
+        "post": {
+            "operationId": operation,
+            "summary": summary,
+            "security": [{"apiKey": []}],
+            "parameters": [_ALERT_ID],
+            "requestBody": body,
+            "responses": {
+                "200": _json_response(
+                    "The alert after the change, with its history", "AlertDetail"
+                ),
+                "400": _error_response("The body is invalid; every bad field is named"),
+                "401": _error_response("No or an unknown API key"),
+                "404": _error_response("No alert with that id"),
+                "409": _error_response("The alert's status does not allow this action"),
+            },
+        }
+    }
+
+
+def _alert_paths() -> dict:
+    page = [
+        _param("limit", "Page size", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        _param("offset", "Items to skip", {"type": "integer", "minimum": 0}),
+    ]
+    return {
+        "/api/v1/alerts": {
+            "get": {
+                "operationId": "listAlerts",
+                "summary": "Alerts, most recently changed first, paged",
+                "description": "A sensitive site's alerts withhold their events and reasons.",
+                "parameters": [
+                    _param("status", "Status", {"type": "string", "enum": ALERT_STATUSES}),
+                    _param("level", "Current level", {"type": "string", "enum": LEVELS}),
+                    _param("site", "Only this site's alerts", {"type": "string"}),
+                    _param(
+                        "since",
+                        "Changed at or after: an ISO date (00:00 UTC) or a date-time with "
+                        "a timezone",
+                        {"type": "string"},
+                    ),
+                    *page,
+                ],
+                "responses": {
+                    "200": _json_response("A page of alerts", "AlertCollection"),
+                    "400": _error_response("A parameter is malformed or unknown"),
+                    "404": _error_response("No site with that id"),
+                },
+            }
+        },
+        "/api/v1/alerts/{alert_id}": {
+            "get": {
+                "operationId": "getAlert",
+                "summary": "One alert with its history and who was told of each change",
+                "description": "Delivery targets are shown in full only with an API key "
+                "(optional here); otherwise they are masked.",
+                "security": [{}, {"apiKey": []}],
+                "parameters": [_ALERT_ID],
+                "responses": {
+                    "200": _json_response("The alert", "AlertDetail"),
+                    "401": _error_response("An unknown API key"),
+                    "404": _error_response("No alert with that id"),
+                },
+            }
+        },
+        "/api/v1/alerts/{alert_id}/acknowledge": _alert_action(
+            "acknowledgeAlert",
+            "Acknowledge with a disposition: what the alert is",
+            _body(
+                ["disposition"],
+                {"disposition": {"type": "string", "enum": DISPOSITIONS}, "note": _NOTE},
+            ),
+        ),
+        "/api/v1/alerts/{alert_id}/snooze": _alert_action(
+            "snoozeAlert",
+            "Quiet until something changes, or until a time",
+            _body(
+                [],
+                {
+                    "until": {
+                        "type": ["string", "null"],
+                        "format": "date-time",
+                        "description": "With a timezone (Z or +hh:mm); null or absent: "
+                        "until something changes",
+                    },
+                    "note": _NOTE,
+                },
+            ),
+        ),
+        "/api/v1/alerts/{alert_id}/resolve": _alert_action(
+            "resolveAlert", "Resolve: closed by a person", _body([], {"note": _NOTE})
+        ),
+        "/api/v1/alerts/{alert_id}/reopen": _alert_action(
+            "reopenAlert", "Reopen a resolved alert", _body([], {"note": _NOTE})
+        ),
+        "/api/v1/scheduler": {
+            "get": {
+                "operationId": "getScheduler",
+                "summary": "Each job's last and next run, the lock, the heartbeat and the outbox",
+                "responses": {"200": _json_response("The scheduler's state", "SchedulerStatus")},
+            }
+        },
     }
 
 
@@ -357,6 +484,7 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            **_alert_paths(),
             "/healthz": {
                 "get": {
                     "operationId": "health",
@@ -376,7 +504,7 @@ def openapi_document() -> dict:
             },
         },
         "components": {
-            "schemas": site_schemas() | event_schemas(),
+            "schemas": site_schemas() | event_schemas() | alert_schemas(),
             "securitySchemes": {
                 "apiKey": {
                     "type": "http",

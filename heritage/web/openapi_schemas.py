@@ -1,8 +1,20 @@
-"""Schemas of the OpenAPI document: sites, events, sources, quarantine, errors."""
+"""Schemas of the OpenAPI document: sites, events, sources, quarantine, alerts, errors."""
 
 from __future__ import annotations
 
-__all__ = ["EVENT_TYPES", "LINK", "event_schemas", "site_schemas"]
+from heritage import risk
+from heritage.domain import AlertStatus, Disposition
+
+__all__ = [
+    "ALERT_STATUSES",
+    "DISPOSITIONS",
+    "EVENT_TYPES",
+    "LEVELS",
+    "LINK",
+    "alert_schemas",
+    "event_schemas",
+    "site_schemas",
+]
 
 DATE = {"type": "string", "format": "date"}
 EVENT_TYPES = [
@@ -17,6 +29,9 @@ EVENT_TYPES = [
     "unrest",
     "other",
 ]
+LEVELS = list(risk.LEVELS)
+ALERT_STATUSES = [s.value for s in AlertStatus]
+DISPOSITIONS = [d.value for d in Disposition]
 LINK = {
     "type": "object",
     "required": ["rel", "href"],
@@ -392,6 +407,144 @@ def event_schemas() -> dict:
                             "raw": {"type": "object"},
                             "created_at": {"type": "string", "format": "date-time"},
                         },
+                    },
+                },
+            },
+        },
+    }
+
+
+def alert_schemas() -> dict:
+    time = {"type": "string", "format": "date-time"}
+    nullable_time = {"type": ["string", "null"], "format": "date-time"}
+    refs = {"type": "array", "items": {"type": "string"}}
+    alert = {
+        "id": {"type": "integer"},
+        "site_id": {"type": "string"},
+        "status": {"type": "string", "enum": ALERT_STATUSES},
+        "trigger": {"type": "string", "enum": ["level", "core_event"]},
+        "level": {"type": "string", "enum": LEVELS},
+        "peak_level": {"type": "string", "enum": LEVELS},
+        "score": {"type": "number"},
+        "as_of": DATE,
+        "opened_at": time,
+        "updated_at": time,
+        "resolved_at": nullable_time,
+        "snoozed_until": nullable_time,
+        "disposition": {"enum": [*DISPOSITIONS, None]},
+        "note": {"type": "string"},
+        "events": {**refs, "description": "'source:source_id'; empty for a sensitive site"},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "version": {"type": "integer", "minimum": 1},
+        "url": {"type": "string", "description": "The alert's dashboard page"},
+    }
+    delivery = {
+        "type": "object",
+        "required": ["channel", "target", "status", "attempts", "sent_at", "last_error"],
+        "properties": {
+            "channel": {"type": "string", "enum": ["email", "webhook"]},
+            "target": {
+                "type": "string",
+                "description": "In full only with an API key; otherwise masked "
+                "(d***@example.org, https://host/…)",
+            },
+            "status": {"type": "string", "enum": ["pending", "sending", "sent", "failed"]},
+            "attempts": {"type": "integer"},
+            "sent_at": nullable_time,
+            "last_error": {"type": ["string", "null"]},
+        },
+    }
+    entry = {
+        "version": {"type": "integer"},
+        "at": time,
+        "actor": {"type": "string"},
+        "action": {"type": "string"},
+        "status": {"type": "string", "enum": ALERT_STATUSES},
+        "level": {"type": "string", "enum": LEVELS},
+        "previous_level": {"type": ["string", "null"]},
+        "summary": {"type": "string"},
+        "note": {"type": "string"},
+        "events": {
+            "type": "object",
+            "required": ["added", "removed", "revised"],
+            "properties": {"added": refs, "removed": refs, "revised": refs},
+        },
+        "deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}},
+    }
+    run = {
+        "type": ["object", "null"],
+        "required": ["started_at", "finished_at", "status", "summary"],
+        "properties": {
+            "started_at": time,
+            "finished_at": time,
+            "status": {"type": "string", "enum": ["ok", "failed"]},
+            "summary": {"type": "string"},
+        },
+    }
+    return {
+        "Alert": {"type": "object", "required": list(alert), "properties": alert},
+        "AlertHistoryEntry": {"type": "object", "required": list(entry), "properties": entry},
+        "Delivery": delivery,
+        "AlertDetail": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Alert"},
+                {
+                    "type": "object",
+                    "required": ["history"],
+                    "properties": {
+                        "history": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/AlertHistoryEntry"},
+                        }
+                    },
+                },
+            ]
+        },
+        "AlertCollection": {
+            "type": "object",
+            "required": ["numberMatched", "numberReturned", "links", "alerts"],
+            "properties": {
+                "numberMatched": {"type": "integer"},
+                "numberReturned": {"type": "integer"},
+                "links": {"type": "array", "items": LINK},
+                "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
+            },
+        },
+        "SchedulerStatus": {
+            "type": "object",
+            "required": ["jobs", "lock", "heartbeat", "outbox"],
+            "properties": {
+                "jobs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["job", "last_run", "next_run"],
+                        "properties": {
+                            "job": {"type": "string"},
+                            "last_run": run,
+                            "next_run": nullable_time,
+                        },
+                    },
+                },
+                "lock": {
+                    "type": ["object", "null"],
+                    "required": ["holder", "expires_at"],
+                    "properties": {"holder": {"type": "string"}, "expires_at": time},
+                },
+                "heartbeat": {
+                    "type": "object",
+                    "required": ["status", "last_seen_at"],
+                    "properties": {
+                        "status": {"type": "string", "enum": ["ok", "stale", "never_seen"]},
+                        "last_seen_at": nullable_time,
+                    },
+                },
+                "outbox": {
+                    "type": "object",
+                    "required": ["pending", "sending", "sent", "failed"],
+                    "properties": {
+                        k: {"type": "integer", "minimum": 0}
+                        for k in ("pending", "sending", "sent", "failed")
                     },
                 },
             },

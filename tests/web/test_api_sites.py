@@ -518,11 +518,11 @@ def test_openapi_document_is_version_3_1_and_describes_every_api_route(app, clie
         assert path in doc["paths"], path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in doc["paths"][path], (path, method)
-        for name in rule.arguments:
-            params = doc["paths"][path]["get"]["parameters"]
-            assert {"name": name, "in": "path"}.items() <= next(
-                p for p in params if p["name"] == name
-            ).items()
+            params = doc["paths"][path][method.lower()].get("parameters", [])
+            for name in rule.arguments:  # every operation declares its path parameters
+                assert {"name": name, "in": "path"}.items() <= next(
+                    p for p in params if p["name"] == name
+                ).items()
     # and nothing that does not exist
     assert set(doc["paths"]) == {_openapi_path(r.rule) for r in rules}
 
