@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports_api,
         risk_api,
         security,
+        site_pages,
         subscription_pages,
     )
 
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports_api.bp)
     app.register_blueprint(alerts_api.bp)
     app.register_blueprint(subscription_pages.bp)
+    app.register_blueprint(site_pages.bp)
     app.register_blueprint(dashboard.bp)
     errors.register(app)
     security.register(app)

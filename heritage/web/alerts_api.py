@@ -27,7 +27,7 @@ from heritage.web.api import WITHHELD_REASON, scheduler_health
 from heritage.web.db import get_runtime, get_session
 from heritage.web.events_api import partner_name
 
-__all__ = ["bp"]
+__all__ = ["bp", "masked_target"]
 
 bp = Blueprint("alerts_api", __name__)
 
@@ -186,7 +186,7 @@ def _entry(h: alert_store.HistoryEntry, *, is_sensitive: bool, show_targets: boo
 
 
 def _delivery(d: dict, *, show_targets: bool) -> dict:
-    target = d["target"] if show_targets else _masked(d["channel"], d["target"])
+    target = d["target"] if show_targets else masked_target(d["channel"], d["target"])
     error = d["last_error"]
     if error and not show_targets:  # a bounce or an HTTP error may quote the address or URL
         error = error.replace(d["target"], target)
@@ -200,7 +200,7 @@ def _delivery(d: dict, *, show_targets: bool) -> dict:
     }
 
 
-def _masked(channel: str, target: str) -> str:
+def masked_target(channel: str, target: str) -> str:
     """``d***@example.org``; a webhook as ``https://host/…`` (its path is often its secret)."""
     if channel == Channel.EMAIL.value:
         local, _, domain = target.rpartition("@")

@@ -1,0 +1,113 @@
+"""Dashboard pages of one site and of the alerts: what the links in every message open.
+
+Read-only for now; acting on alerts from the dashboard comes with accounts (issue 7). The
+API does it with a key meanwhile.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, render_template, request
+
+from heritage.config import RISK_MODEL
+from heritage.domain import AlertStatus
+from heritage.risk import LEVELS, contribution
+from heritage.store import alerts as alert_store
+from heritage.store import risk as risk_store
+from heritage.store import sites as site_store
+from heritage.web.alerts_api import masked_target
+from heritage.web.api import WITHHELD_REASON
+from heritage.web.db import get_runtime, get_session
+
+__all__ = ["bp"]
+
+bp = Blueprint("site_pages", __name__)
+
+_QUEUE_LIMIT = 500
+
+
+@bp.get("/sites/<site_id>")
+def site_page(site_id: str):
+    """A site: names, current level in words, the events that touch it, its alerts."""
+    site = site_store.get_site(get_session(), site_id).site
+    risk = risk_store.latest_assessments(get_session(), [site_id]).get(site_id)
+    alerts, _ = alert_store.list_alerts(
+        get_session(), alert_store.AlertQuery(site=site_id), limit=50, offset=0
+    )
+    return render_template(
+        "site.html",
+        site=site,
+        risk=risk,
+        reasons=[WITHHELD_REASON] if site.sensitive else (risk or {}).get("reasons", []),
+        events=[] if site.sensitive else _events(site_id),
+        alerts=alerts,
+    )
+
+
+@bp.get("/alerts")
+def alert_queue():
+    """Open alerts first, by level (highest first) and then by age (oldest first)."""
+    status = request.args.get("status")
+    query = alert_store.AlertQuery(status=status if status in _STATUSES else None)
+    found, total = alert_store.list_alerts(get_session(), query, limit=_QUEUE_LIMIT, offset=0)
+    live = [a for a in found if a.status is not AlertStatus.RESOLVED]
+    live.sort(key=lambda a: (-LEVELS.index(a.level), a.opened_at))
+    done = [a for a in found if a.status is AlertStatus.RESOLVED]
+    names = {
+        s.site.id: s.site.name
+        for s in site_store.get_sites(get_session(), [a.site_id for a in found])
+    }
+    return render_template(
+        "alerts.html", live=live, done=done, names=names, total=total, now=get_runtime().clock()
+    )
+
+
+@bp.get("/alerts/<int:alert_id>")
+def alert_page(alert_id: int):
+    """One alert: its reasons, its events and its history (who did what, who was told)."""
+    alert = alert_store.get_alert(get_session(), alert_id)
+    site = site_store.get_site(get_session(), alert.site_id).site
+    history = alert_store.alert_history_of(get_session(), alert_id)
+    return render_template(
+        "alert.html",
+        alert=alert,
+        site=site,
+        reasons=[WITHHELD_REASON] if site.sensitive else alert.reasons,
+        history=history,
+        masked=masked_target,
+    )
+
+
+_STATUSES = {s.value for s in AlertStatus}
+
+
+def _events(site_id: str) -> list[dict]:
+    today = get_runtime().clock().date()
+    rows = []
+    for exposure, event in risk_store.site_exposures(get_session(), site_id)[:200]:
+        terms = contribution(exposure, event, today, RISK_MODEL)
+        rows.append(
+            {
+                "ref": exposure.event_ref,
+                "type": event.event_type.value.replace("_", " "),
+                "date": event.date_start,
+                "place": event.place,
+                "distance_km": exposure.distance_m / 1000,
+                "zone": exposure.zone.value,
+                "uncertain": exposure.is_uncertain,
+                "source": event.source,
+                "url": event.url if _is_web_link(event.url) else "",
+                "value": terms.value if terms else None,
+            }
+        )
+    return rows
+
+
+def _is_web_link(url: str) -> bool:
+    """Only plain http(s) links from sources become hrefs (a report may carry javascript:)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
