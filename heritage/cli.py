@@ -22,6 +22,7 @@ from heritage import pipeline
 from heritage.cli_alerts import alerting_commands
 from heritage.cli_alerts import command_session as _session
 from heritage.cli_alerts import run_command as _run
+from heritage.cli_users import users_group
 from heritage.config import RISK_MODEL
 from heritage.export import site_feature, sites_csv
 from heritage.geoparse.gazetteer import Alias, read_geonames_dump
@@ -185,6 +186,7 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
         _gazetteer_group(runtime),
         _api_keys_group(runtime),
         *alerting_commands(runtime),
+        users_group(runtime),
     ]
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "sites",
     "sources",
     "subscriptions",
+    "users",
     "watched_sources",
 ]
 
@@ -516,4 +517,17 @@ job_runs = Table(
     Column("finished_at", UTCDateTime, nullable=False),
     Column("status", String(16), nullable=False),  # ok, failed
     Column("summary", Text, nullable=False),
+)
+
+# Dashboard accounts: viewers read, analysts act on alerts and submit reports, admins run it.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime),
 )

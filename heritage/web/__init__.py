@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from heritage.web import (  # noqa: PLC0415
         alerts_api,
         api,
+        auth,
         dashboard,
         errors,
         events_api,
@@ -68,6 +69,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(subscription_pages.bp)
     app.register_blueprint(site_pages.bp)
     app.register_blueprint(dashboard.bp)
+    # The API writes with bearer keys and the subscription links carry signed tokens: no
+    # cookie authenticates them, so CSRF does not apply; every other form carries a token.
+    api_writers = [events_api.bp, reports_api.bp, alerts_api.bp]
+    auth.register(app, exempt=[*api_writers, subscription_pages.bp], write_limited=api_writers)
     errors.register(app)
     security.register(app)
     app.teardown_appcontext(_close_session)

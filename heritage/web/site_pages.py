@@ -1,23 +1,26 @@
 """Dashboard pages of one site and of the alerts: what the links in every message open.
 
-Read-only for now; acting on alerts from the dashboard comes with accounts (issue 7). The
-API does it with a key meanwhile.
+Anyone may read them; analysts act on alerts here (the API does it with a key).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from heritage.config import RISK_MODEL
-from heritage.domain import AlertStatus
+from heritage.domain import AlertStatus, Disposition
+from heritage.errors import InvalidInputError
+from heritage.pipeline.alerts import ACTIONS, act_on_alert
 from heritage.risk import LEVELS, contribution
 from heritage.store import alerts as alert_store
 from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 from heritage.web.alerts_api import masked_target
 from heritage.web.api import WITHHELD_REASON
+from heritage.web.auth import actor_name, require_role
 from heritage.web.db import get_runtime, get_session
 
 __all__ = ["bp"]
@@ -76,7 +79,39 @@ def alert_page(alert_id: int):
         reasons=[WITHHELD_REASON] if site.sensitive else alert.reasons,
         history=history,
         masked=masked_target,
+        dispositions=[d.value for d in Disposition],
     )
+
+
+@bp.post("/alerts/<int:alert_id>/<action>")
+@require_role("analyst")
+def act_on_alert_page(alert_id: int, action: str):
+    """An analyst acknowledges, snoozes, resolves or reopens from the alert page."""
+    if action not in ACTIONS:
+        abort(404)
+    options = {"note": request.form.get("note", "")}
+    if action == "acknowledge":
+        options["disposition"] = request.form.get("disposition", "")
+    if action == "snooze" and request.form.get("hours"):
+        hours = _form_int(request.form["hours"], "hours", low=1, high=24 * 30)
+        options["until"] = get_runtime().clock() + timedelta(hours=hours)
+    change = act_on_alert(
+        get_session(), alert_id, action, actor=actor_name(), now=get_runtime().clock(), **options
+    )
+    flash(change.summary)
+    return redirect(url_for("site_pages.alert_page", alert_id=alert_id))
+
+
+def _form_int(text: str, name: str, *, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise InvalidInputError(
+            f"must be a whole number from {low} to {high}", source="form", location=name
+        )
+    return value
 
 
 _STATUSES = {s.value for s in AlertStatus}
