@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import http.client
 import re
-import urllib.error
-import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from heritage.config import RiskModel
+from heritage.config import RiskModel, Settings
 from heritage.domain import ConflictEvent, DatePrecision, Fatalities, Site
 from heritage.errors import InvalidInputError, Problem
+from heritage.fetch import fetch_bytes
 from heritage.geoparse.gazetteer import Alias, Gazetteer, Place, PlaceKind, standard_places
 from heritage.geoparse.intake import MAX_REPORT_BYTES, ReportText, content_hash, read_reports
 from heritage.geoparse.parse import Extraction, extract_events
@@ -97,9 +95,17 @@ def parse_report(
     *,
     source: str,
     today: date,
+    corrections: Mapping[int, str] | None = None,
+    corrected_by: str = "",
 ) -> tuple[dict, list[ConflictEvent]]:
-    """What a report yields, stored nowhere: the GeoJSON document and the events."""
+    """What a report yields, stored nowhere: the GeoJSON document and the events.
+
+    ``corrections`` put event number n (1-based, as listed) at another gazetteer place: a
+    person on the report desk who knows better than the geoparser.
+    """
     extraction = extract_events(report.text, cache.gazetteer, published=report.published)
+    if corrections:
+        extraction = _corrected(extraction, cache.gazetteer, corrections, corrected_by)
     key = content_hash(report.text)
     events = _events(extraction, report, source=source, key=key, today=today)
     touched: dict[str, list[str]] = {}
@@ -119,6 +125,8 @@ def ingest_reports(
     now: datetime,
     url: str = "",
     published: date | None = None,
+    corrections: Mapping[int, str] | None = None,
+    corrected_by: str = "",
 ) -> list[ReportResult]:
     """Store each report in ``data`` (a text, a page, a feed) once, with its events."""
     check_source_name(source, where="--source")
@@ -128,7 +136,18 @@ def ingest_reports(
         for report in read_reports(data, source=location, url=url):
             if published is not None:
                 report = replace(report, published=published)
-            results.append(_ingest_one(session, report, model, cache, source=source, now=now))
+            results.append(
+                _ingest_one(
+                    session,
+                    report,
+                    model,
+                    cache,
+                    source=source,
+                    now=now,
+                    corrections=corrections,
+                    corrected_by=corrected_by,
+                )
+            )
         counts = {
             "reports": len(results),
             "duplicates": sum(r.duplicate for r in results),
@@ -186,19 +205,10 @@ def ingest_report_files(
     return results, failures
 
 
-def download_report(url: str) -> bytes:
-    """A report's bytes from an http(s) URL (at most MAX_REPORT_BYTES)."""
-    request = urllib.request.Request(url, headers={"User-Agent": "heritage-risk-monitor"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            data = response.read(MAX_REPORT_BYTES + 1)
-    except (OSError, http.client.HTTPException) as exc:
-        if isinstance(exc, urllib.error.HTTPError):
-            exc.close()
-        raise InvalidInputError(f"cannot download: {exc}", source=url) from None
-    if len(data) > MAX_REPORT_BYTES:
-        raise InvalidInputError(f"report larger than {MAX_REPORT_BYTES:,} bytes", source=url)
-    return data
+def download_report(url: str, settings: Settings) -> bytes:
+    """A report's bytes from an http(s) URL (at most MAX_REPORT_BYTES), through
+    :mod:`heritage.fetch`: private and loopback addresses are refused at every hop."""
+    return fetch_bytes(url, settings=settings, max_bytes=MAX_REPORT_BYTES, timeout_s=30)
 
 
 def read_seed_places(path: Path) -> list[Place]:
@@ -244,12 +254,12 @@ def add_alias(session: Session, cache: GazetteerCache, alias: Alias, *, now: dat
     return place_id
 
 
-def _ingest_one(session, report: ReportText, model, cache, *, source, now) -> ReportResult:
+def _ingest_one(session, report: ReportText, model, cache, *, source, now, **fixes) -> ReportResult:
     key = content_hash(report.text)
     existing = report_store.get_report_by_hash(session, key)
     if existing is not None:
         return ReportResult(existing.id, key, True, existing.title, existing.extraction)
-    document, events = parse_report(cache, report, model, source=source, today=now.date())
+    document, events = parse_report(cache, report, model, source=source, today=now.date(), **fixes)
     counts = event_store.save_events(session, events, now=now)
     report_id = report_store.save_report(
         session,
@@ -261,6 +271,24 @@ def _ingest_one(session, report: ReportText, model, cache, *, source, now) -> Re
         now=now,
     )
     return ReportResult(report_id, key, False, report.title, document, counts.stored)
+
+
+def _corrected(extraction: Extraction, gazetteer, corrections, by: str) -> Extraction:
+    events = list(extraction.events)
+    for number, place_id in corrections.items():
+        if not 1 <= number <= len(events):
+            raise InvalidInputError(
+                f"there is no event {number} (the report has {len(events)})",
+                source="corrections",
+                location=str(number),
+            )
+        found = events[number - 1]
+        place = gazetteer.place(place_id)  # NotFoundError names an unknown place
+        if place.id == found.place.place.id:
+            continue
+        why = (f"corrected by {by or 'a person'} from {found.place.place.name}",)
+        events[number - 1] = replace(found, place=replace(found.place, place=place, why=why))
+    return replace(extraction, events=events)
 
 
 def _events(

@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         dashboard,
         errors,
         events_api,
+        report_desk,
         reports_api,
         risk_api,
         security,
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(alerts_api.bp)
     app.register_blueprint(subscription_pages.bp)
     app.register_blueprint(site_pages.bp)
+    app.register_blueprint(report_desk.bp)
     app.register_blueprint(dashboard.bp)
     # The API writes with bearer keys and the subscription links carry signed tokens: no
     # cookie authenticates them, so CSRF does not apply; every other form carries a token.

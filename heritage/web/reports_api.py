@@ -17,7 +17,7 @@ from heritage.web import params
 from heritage.web.db import get_runtime, get_session
 from heritage.web.events_api import partner_name
 
-__all__ = ["bp"]
+__all__ = ["bp", "gazetteer_cache"]
 
 bp = Blueprint("reports_api", __name__)
 _LOCK = threading.Lock()  # one gazetteer build at a time; readers share the result
@@ -31,7 +31,7 @@ def post_report():
     report = _report(body)
     dry_run = bool(params.boolean(params.known_args({"dry_run"}), "dry_run"))
     session = get_session()
-    cache = _gazetteer(session)
+    cache = gazetteer_cache(session)
     now = get_runtime().clock()
     if dry_run:
         document, _ = reports.parse_report(
@@ -99,6 +99,7 @@ def _report(body) -> ReportText:
     return ReportText(text, title, url, day, "application/json")
 
 
-def _gazetteer(session) -> reports.GazetteerCache:
+def gazetteer_cache(session) -> reports.GazetteerCache:
+    """The process's gazetteer, built once and rebuilt when the registry or entries change."""
     with _LOCK:
         return reports.load_gazetteer(session, get_runtime().gazetteer_cache)
