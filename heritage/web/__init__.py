@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_logging(app)
 
     from heritage.web import (  # noqa: PLC0415
+        admin_pages,
         alerts_api,
         api,
         auth,
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(subscription_pages.bp)
     app.register_blueprint(site_pages.bp)
     app.register_blueprint(report_desk.bp)
+    app.register_blueprint(admin_pages.bp)
     app.register_blueprint(dashboard.bp)
     # The API writes with bearer keys and the subscription links carry signed tokens: no
     # cookie authenticates them, so CSRF does not apply; every other form carries a token.
