@@ -6,6 +6,7 @@ either both are stored or neither, so a crash can never record a change nobody h
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+SENSITIVE_SUMMARY = (
+    "This is a sensitive site: the events and distances are withheld here, because they "
+    "would reveal where it is. Log in to the dashboard to see them."
+)
 TOP_EVENTS = 5  # reasons per message: enough to judge, short enough to read on a phone
 
 
@@ -141,12 +146,18 @@ def notices_for(
     for change in changes:
         alert = change.alert
         site_url, alert_url = links(settings, site_id=alert.site_id, alert_id=alert.id)
+        site = sites.get(alert.site_id)
+        lines = _event_lines(assessments.get(alert.site_id), alert.event_refs, events)
+        if site is not None and site.sensitive:
+            # Distances and event places would tell where the site is: messages leave
+            # the location out everywhere and send readers to the dashboard instead.
+            change, lines = dataclasses.replace(change, summary=SENSITIVE_SUMMARY), ()
         notices[_key(change)] = AlertNotice(
             change=change,
-            site_name=sites[alert.site_id].name if alert.site_id in sites else alert.site_id,
+            site_name=site.name if site is not None else alert.site_id,
             site_url=site_url,
             alert_url=alert_url,
-            events=_event_lines(assessments.get(alert.site_id), alert.event_refs, events),
+            events=lines,
         )
         types[_key(change)] = {
             events[r].event.event_type.value

@@ -5,15 +5,38 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
+from flask_login import current_user
 
 from heritage.errors import InvalidInputError
 
 __all__ = ["register"]
 
 
+_READ_PREFIXES = ("/api/v1/", "/ogc")
+_FRESH_S = 60  # reads may be a minute old in caches: events arrive in batches, not by the second
+
+
 def register(app: Flask) -> None:
     app.before_request(_refuse_nul)
     app.after_request(_secure_headers)
+    app.after_request(_cache_and_cors)
+
+
+def _cache_and_cors(response):
+    """ETag and Cache-Control on successful reads, so clients and QGIS revalidate cheaply;
+    CORS for reads only: a browser page elsewhere may read the API, never write to it."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(_READ_PREFIXES):
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+        return response
+    # A logged-in analyst may see exact geometry that anonymous readers do not: keep such
+    # answers out of shared caches.
+    scope = "private" if current_user.is_authenticated else "public"
+    response.headers["Cache-Control"] = f"{scope}, max-age={_FRESH_S}"
+    response.vary.add("Cookie")
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _refuse_nul():

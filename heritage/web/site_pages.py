@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from heritage.config import RISK_MODEL
 from heritage.domain import AlertStatus, Disposition
@@ -38,13 +39,15 @@ def site_page(site_id: str):
     alerts, _ = alert_store.list_alerts(
         get_session(), alert_store.AlertQuery(site=site_id), limit=50, offset=0
     )
+    hidden = _is_hidden(site)
     return render_template(
         "site.html",
         site=site,
         risk=risk,
-        reasons=[WITHHELD_REASON] if site.sensitive else (risk or {}).get("reasons", []),
-        events=[] if site.sensitive else _events(site_id),
+        reasons=[WITHHELD_REASON] if hidden else (risk or {}).get("reasons", []),
+        events=[] if hidden else _events(site_id),
         alerts=alerts,
+        is_hidden=hidden,
     )
 
 
@@ -76,7 +79,8 @@ def alert_page(alert_id: int):
         "alert.html",
         alert=alert,
         site=site,
-        reasons=[WITHHELD_REASON] if site.sensitive else alert.reasons,
+        reasons=[WITHHELD_REASON] if _is_hidden(site) else alert.reasons,
+        is_hidden=_is_hidden(site),
         history=history,
         masked=masked_target,
         dispositions=[d.value for d in Disposition],
@@ -115,6 +119,11 @@ def _form_int(text: str, name: str, *, low: int, high: int) -> int:
 
 
 _STATUSES = {s.value for s in AlertStatus}
+
+
+def _is_hidden(site) -> bool:
+    """A sensitive site's location shows only to analysts and admins (looters read pages too)."""
+    return site.sensitive and not (current_user.is_authenticated and current_user.can("analyst"))
 
 
 def _events(site_id: str) -> list[dict]:

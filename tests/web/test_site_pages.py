@@ -20,6 +20,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def alerted(app, runner, tmp_path, clock):
+    alerted_now(app, runner, tmp_path, clock)
+
+
+def alerted_now(app, runner, tmp_path, clock) -> None:
     """Palmyra (and a sensitive site beside it) hit by a clash posted by a partner whose
     place, link and description are hostile; assessed and alerted."""
     import_sites(
@@ -87,3 +91,39 @@ def test_unknown_site_or_alert_is_a_404_page(client, alerted):
 def _palmyra_alert(client) -> int:
     [alert] = client.get("/api/v1/alerts?site=palmyra").get_json()["alerts"]
     return alert["id"]
+
+
+def test_analysts_see_a_sensitive_sites_events_viewers_do_not(client, runner, alerted):
+    from test_accounts import _login, _user
+
+    _user(runner, "vera", "viewer")
+    _login(client, "vera")
+    assert "Withheld" in client.get("/sites/hidden").get_data(as_text=True)
+    _user(runner, "amira", "analyst")
+    _login(client, "amira")
+    html = client.get("/sites/hidden").get_data(as_text=True)
+    assert "Withheld" not in html and "Shelling" in html
+
+
+def test_messages_about_a_sensitive_site_leave_its_location_out(app, runner, tmp_path, clock):
+    from heritage.domain import Channel, Scope, Subscription
+    from heritage.pipeline.subscriptions import subscribe
+    from heritage.store import deliveries
+
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        subscribe(
+            session,
+            runtime.settings,
+            Subscription(None, Channel.EMAIL, "duty@example.org", Scope(sites=())),
+            now=clock(),
+            confirmed=True,
+        )
+    alerted_now(app, runner, tmp_path, clock)
+    with runtime.session() as session:
+        rows = {d.subject: d.body for d in deliveries.list_deliveries(session)}
+    hidden = next(body for subject, body in rows.items() if "Hidden tell" in subject)
+    palmyra = next(body for subject, body in rows.items() if "Palmyra" in subject)
+    assert "Why:" in palmyra["text"] and "Why:" not in hidden["text"]
+    assert " km" not in hidden["text"] and "zone" not in hidden["text"]
+    assert "sensitive site" in hidden["text"] and "sensitive site" in hidden["html"]
