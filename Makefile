@@ -38,7 +38,9 @@ seed: install ## Create or migrate the database and load the registry in sites/
 run: seed ## Serve the dashboard and API on http://127.0.0.1:$(PORT), with the scheduler
 	$(FLASK) serve --port $(PORT)
 
-test: install-dev ## Run the whole test suite
+test: install-dev node_modules/.installed ## Run the whole test suite (browser tests need Debian's chromium)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$HERITAGE_CHROMIUM" ] \
+	  || echo "chromium not found: the browser tests will skip (apt-get install chromium, or set HERITAGE_CHROMIUM)"
 	$(BIN)/python -m pytest
 
 lint: install-dev ## Ruff and the import layer contracts
@@ -55,6 +57,7 @@ bench: install-dev ## Benchmarks (numbers for issue notes; needs ../shared/data)
 	PYTHONPATH=. $(BIN)/python bench/bench_event_ingest.py
 	PYTHONPATH=. $(BIN)/python bench/bench_matching.py
 	PYTHONPATH=. $(BIN)/python bench/bench_tick.py
+	SITES=1250 PYTHONPATH=. $(BIN)/python bench/bench_alerts.py
 	PYTHONPATH=. $(BIN)/python bench/bench_gazetteer.py
 	PYTHONPATH=. $(BIN)/python bench/bench_geoparse.py
 

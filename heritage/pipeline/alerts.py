@@ -17,6 +17,7 @@ from alerts import lifecycle, rules
 from alerts.messages import (
     AlertNotice,
     EventLine,
+    Message,
     render_alert,
     webhook_payload,
     with_unsubscribe,
@@ -178,24 +179,30 @@ def _announce(session, settings, changes, assessments, *, now: datetime) -> int:
     if not changes or not subscribers:
         return 0
     notices, sites, types = notices_for(session, settings, changes, assessments)
-    items = []
+    items, rendered = [], {}
     for change in changes:
         site = sites.get(change.alert.site_id)
         if site is None:
             continue
+        notice = notices[_key(change)]
         for stored in subscribers:
             if wants(stored.subscription, change, site, types[_key(change)]):
-                items.append(alert_delivery(settings, stored, notices[_key(change)]))
+                language = stored.subscription.language
+                if (_key(change), language) not in rendered:  # once per change, not per person
+                    rendered[_key(change), language] = render_alert(notice, language=language)
+                message = rendered[_key(change), language]
+                items.append(alert_delivery(settings, stored, notice, message))
     return deliveries.enqueue(session, items, now=now)
 
 
 def alert_delivery(
-    settings: Settings, stored: StoredSubscription, notice: AlertNotice
+    settings: Settings, stored: StoredSubscription, notice: AlertNotice, message: Message
 ) -> deliveries.NewDelivery:
-    """The outbox row that tells one subscriber of one change (its key makes it unique)."""
+    """The outbox row that tells one subscriber of one change (its key makes it unique);
+    ``message`` is the rendered notice, to which the subscriber's own unsubscribe link is added."""
     sub, alert = stored.subscription, notice.change.alert
     leave = unsubscribe_url(settings, sub.id)
-    message = with_unsubscribe(render_alert(notice, language=sub.language), leave)
+    message = with_unsubscribe(message, leave)
     if sub.channel is Channel.WEBHOOK:
         body = {"payload": webhook_payload(notice)}
     else:
