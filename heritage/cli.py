@@ -23,7 +23,7 @@ from heritage.cli_alerts import alerting_commands
 from heritage.cli_alerts import command_session as _session
 from heritage.cli_alerts import run_command as _run
 from heritage.cli_users import users_group
-from heritage.config import RISK_MODEL
+from heritage.config import RISK_MODEL, Settings
 from heritage.export import site_feature, sites_csv
 from heritage.geoparse.gazetteer import Alias, read_geonames_dump
 from heritage.ingest.generic import parse_mapping
@@ -305,7 +305,9 @@ def _reports_group(runtime: Runtime) -> click.Group:
     def ingest(location: str, fmt, mapping, source, strict: bool, published) -> None:
         """Ingest an event file (ACLED, UCDP GED/Candidate, GDELT, GeoJSON, CSV), a free-text
         report (plain text, an HTML page, an RSS/Atom feed), or the URL of one."""
-        data = _report_bytes(location) if fmt is None and mapping is None else None
+        data = (
+            _report_bytes(location, runtime.settings) if fmt is None and mapping is None else None
+        )
         if data is not None:
             with _session(runtime) as session:
                 results = reports.ingest_reports(
@@ -511,14 +513,14 @@ def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
                 child.kill()
 
 
-def _report_bytes(location: str) -> bytes | None:
+def _report_bytes(location: str, settings: Settings) -> bytes | None:
     """The bytes of a free-text report at ``location``; None when it is an event file (or a
     folder of them). A URL is a report unless its path ends like an event file."""
     if location.startswith(("http://", "https://")):
         path = location.split("?")[0].lower()
         if path.endswith((".csv", ".tsv", ".gz", ".json", ".geojson", ".zip")):
             return None
-        return reports.download_report(location)
+        return reports.download_report(location, settings)
     path = Path(location)
     if not path.is_file():
         return None

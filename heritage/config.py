@@ -143,6 +143,13 @@ class Settings:
         "Folder the scheduler watches for free-text reports (done/ and failed/ beside them); "
         "empty watches none.",
     )
+    allow_loopback_fetch: bool = _doc(
+        False,
+        "Let feed, report and webhook URLs reach loopback addresses (127.0.0.0/8, ::1); off, "
+        "because a URL from a user or a feed must not reach services on the monitor's own "
+        "machine. Tests and single-machine deployments whose receivers run beside the monitor "
+        "turn it on. Private, link-local and metadata addresses stay refused either way.",
+    )
 
 
 SETTING_DOCS: dict[str, str] = {f.name: f.metadata["doc"] for f in fields(Settings)}

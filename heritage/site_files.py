@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from heritage.archives import open_zip
 from heritage.errors import InvalidInputError, Problem
 from heritage.registry import SiteRecord
 
@@ -229,7 +231,16 @@ def _csv_point(row, lon_col, lat_col, path, location) -> Point:
 
 
 def _read_with_gdal(path: Path) -> Iterator[SiteRecord]:
-    datasets = _gdal_datasets(path)
+    if path.suffix.lower() not in (".kmz", ".zip"):
+        yield from _read_datasets(path, [(str(path), path.name)])
+        return
+    # Members are unpacked by Python's zipfile, which stops at each member's checked size:
+    # GDAL's /vsizip/ reads on past a size an archive lies about.
+    with tempfile.TemporaryDirectory(prefix="heritage-sites-") as folder:
+        yield from _read_datasets(path, _unpacked_datasets(path, Path(folder)))
+
+
+def _read_datasets(path: Path, datasets: list[tuple[str, str]]) -> Iterator[SiteRecord]:
     try:
         layers = [  # tables without geometry (QGIS's layer_styles) hold no sites
             (dataset, name, inner)
@@ -251,24 +262,32 @@ def _read_with_gdal(path: Path) -> Iterator[SiteRecord]:
         raise InvalidInputError(f"cannot read the file: {exc}", source=str(path)) from exc
 
 
-def _gdal_datasets(path: Path) -> list[tuple[str, str]]:
-    """GDAL names of the datasets in a file, each with its name inside an archive.
+def _unpacked_datasets(path: Path, folder: Path) -> list[tuple[str, str]]:
+    """The datasets of a KMZ or zip, unpacked into ``folder``, each with its name inside.
 
-    A KMZ holds one KML document; a zip may hold several shapefiles, in sub-folders too.
+    A KMZ holds one KML document; a zip may hold several shapefiles, in sub-folders too,
+    each unpacked with its sidecar files (.dbf, .shx, .prj, .cpg).
     """
     suffix = path.suffix.lower()
-    if suffix not in (".kmz", ".zip"):
-        return [(str(path), path.name)]
     wanted, kind = (".kml", "KML document") if suffix == ".kmz" else (".shp", "shapefile")
-    with zipfile.ZipFile(path) as archive:
-        members = sorted(n for n in archive.namelist() if n.lower().endswith(wanted))
-    if not members:
-        raise InvalidInputError(
-            f"the {suffix[1:].upper()} archive holds no {kind}", source=str(path)
-        )
-    if suffix == ".kmz":
-        members = ["doc.kml"] if "doc.kml" in members else members[:1]
-    return [(f"/vsizip/{path}/{member}", member) for member in members]
+    with open_zip(path) as archive:  # size, ratio and member paths checked first
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        members = sorted(n for n in names if n.lower().endswith(wanted))
+        if not members:
+            raise InvalidInputError(
+                f"the {suffix[1:].upper()} archive holds no {kind}", source=str(path)
+            )
+        if suffix == ".kmz":
+            members = ["doc.kml"] if "doc.kml" in members else members[:1]
+        stems = {_stem(member) for member in members}
+        for name in names:
+            if _stem(name) in stems:
+                archive.extract(name, folder)
+    return [(str(folder / member), member) for member in members]
+
+
+def _stem(member: str) -> str:
+    return member.rsplit(".", 1)[0].lower()
 
 
 def _key(column: str) -> str:

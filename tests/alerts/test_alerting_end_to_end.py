@@ -44,7 +44,14 @@ def _app(database_url, clock, **config):
 
 @pytest.fixture
 def mail_app(database_url, clock, smtp_server):
-    app = _app(database_url, clock, SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port)
+    # The webhook receiver listens on loopback, which only this setting lets the monitor reach.
+    app = _app(
+        database_url,
+        clock,
+        SMTP_HOST=smtp_server.host,
+        SMTP_PORT=smtp_server.port,
+        ALLOW_LOOPBACK_FETCH=True,
+    )
     yield app
     app.extensions["heritage"].engine.dispose()
 

@@ -21,7 +21,8 @@ from heritage.domain import Channel
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SECRET = "whsec-test-0123456789"
 PAYLOAD = {"type": "alert.opened", "summary": "Near Palmyra: تدمر", "alert": {"id": 7}}
-SETTINGS = Settings(webhook_timeout_s=5.0)
+# The receivers run on loopback, which only this setting lets the monitor reach.
+SETTINGS = Settings(webhook_timeout_s=5.0, allow_loopback_fetch=True)
 
 
 class Receiver:
@@ -197,7 +198,8 @@ def test_silent_receiver_times_out_and_is_retryable():
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
-        result = send(envelope(url), Settings(webhook_timeout_s=0.2), now=NOW)
+        quick = Settings(webhook_timeout_s=0.2, allow_loopback_fetch=True)
+        result = send(envelope(url), quick, now=NOW)
 
     assert not result.delivered and not result.permanent
     assert "timed out" in result.detail
@@ -212,3 +214,25 @@ def test_undeliverable_envelopes_fail_permanently_without_a_request(receiver, ch
 
     assert not result.delivered and result.permanent
     assert receiver.requests == []
+
+
+def test_loopback_receiver_is_refused_permanently_without_the_setting(receiver):
+    result = send(envelope(receiver.url), Settings(webhook_timeout_s=5.0), now=NOW)
+
+    assert not result.delivered and result.permanent
+    assert "127.0.0.1 is a loopback address" in result.detail
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize(
+    "target, words",
+    [
+        ("http://10.0.0.5/hook", "10.0.0.5 is a private address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is the cloud metadata"),
+    ],
+)
+def test_private_and_metadata_targets_fail_permanently_even_with_loopback_allowed(target, words):
+    result = send(envelope(target), SETTINGS, now=NOW)  # refused before any connection
+
+    assert not result.delivered and result.permanent
+    assert words in result.detail
