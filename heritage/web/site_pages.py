@@ -48,14 +48,19 @@ def site_page(site_id: str):
         events=[] if hidden else _events(site_id),
         alerts=alerts,
         is_hidden=hidden,
+        thresholds=dict(RISK_MODEL.levels),
+        page_limit=get_runtime().settings.page_limit_max,
+        tile_url=get_runtime().settings.tile_url,
     )
 
 
 @bp.get("/alerts")
 def alert_queue():
     """Open alerts first, by level (highest first) and then by age (oldest first)."""
-    status = request.args.get("status")
-    query = alert_store.AlertQuery(status=status if status in _STATUSES else None)
+    status, level = request.args.get("status"), request.args.get("level")
+    query = alert_store.AlertQuery(
+        status=status if status in _STATUSES else None, level=level if level in LEVELS else None
+    )
     found, total = alert_store.list_alerts(get_session(), query, limit=_QUEUE_LIMIT, offset=0)
     live = [a for a in found if a.status is not AlertStatus.RESOLVED]
     live.sort(key=lambda a: (-LEVELS.index(a.level), a.opened_at))
@@ -65,7 +70,15 @@ def alert_queue():
         for s in site_store.get_sites(get_session(), [a.site_id for a in found])
     }
     return render_template(
-        "alerts.html", live=live, done=done, names=names, total=total, now=get_runtime().clock()
+        "alerts.html",
+        live=live,
+        done=done,
+        names=names,
+        total=total,
+        now=get_runtime().clock(),
+        filters={"status": query.status, "level": query.level},
+        statuses=[s.value for s in AlertStatus],
+        levels=LEVELS,
     )
 
 
