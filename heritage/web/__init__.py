@@ -55,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         dashboard,
         errors,
         events_api,
+        exports_api,
+        ogc_api,
         report_desk,
         reports_api,
         risk_api,
@@ -68,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(risk_api.bp)
     app.register_blueprint(reports_api.bp)
     app.register_blueprint(alerts_api.bp)
+    app.register_blueprint(exports_api.bp)
+    app.register_blueprint(ogc_api.bp)
     app.register_blueprint(subscription_pages.bp)
     app.register_blueprint(site_pages.bp)
     app.register_blueprint(report_desk.bp)

@@ -27,11 +27,11 @@ from heritage.web.api import WITHHELD_REASON, scheduler_health
 from heritage.web.db import get_runtime, get_session
 from heritage.web.events_api import partner_name
 
-__all__ = ["bp", "masked_target"]
+__all__ = ["ALERT_FILTERS", "alert_query", "bp", "masked_target"]
 
 bp = Blueprint("alerts_api", __name__)
 
-_ALERT_FILTERS = {"status", "level", "site", "since", "limit", "offset"}
+ALERT_FILTERS = {"status", "level", "site", "since"}
 _BODY_FIELDS = {
     "acknowledge": {"disposition", "note"},
     "snooze": {"until", "note"},
@@ -45,13 +45,8 @@ _OUTBOX_STATES = (deliveries.PENDING, deliveries.SENDING, deliveries.SENT, deliv
 @bp.get("/api/v1/alerts")
 def list_alerts():
     """Alerts, most recently changed first, filtered and paged."""
-    args = params.known_args(_ALERT_FILTERS)
-    query = alert_store.AlertQuery(
-        status=params.choice(args, "status", [s.value for s in AlertStatus]),
-        level=params.choice(args, "level", list(LEVELS)),
-        site=_site(args.get("site")),
-        since=_instant(args.get("since"), "since", source="query", is_date_allowed=True),
-    )
+    args = params.known_args(ALERT_FILTERS | {"limit", "offset"})
+    query = alert_query(args)
     limit, offset = params.page(args, get_runtime().settings)
     found, total = alert_store.list_alerts(get_session(), query, limit=limit, offset=offset)
     sensitive = _sensitive_sites(a.site_id for a in found)
@@ -65,6 +60,16 @@ def list_alerts():
             "links": links_,
             "alerts": [_alert(a, is_sensitive=a.site_id in sensitive) for a in found],
         }
+    )
+
+
+def alert_query(args: dict) -> alert_store.AlertQuery:
+    """The alert filters of a request (shared by the list and the exports)."""
+    return alert_store.AlertQuery(
+        status=params.choice(args, "status", [s.value for s in AlertStatus]),
+        level=params.choice(args, "level", list(LEVELS)),
+        site=_site(args.get("site")),
+        since=_instant(args.get("since"), "since", source="query", is_date_allowed=True),
     )
 
 

@@ -16,25 +16,30 @@ from heritage.web.db import get_runtime, get_session
 from heritage.web.openapi import openapi_document
 from heritage.web.params import GEOJSON
 
-__all__ = ["bp"]
+__all__ = ["SITE_FILTERS", "bp", "site_query"]
 
 bp = Blueprint("api", __name__)
 
-_SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "level", "limit", "offset"}
+SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "level"}
 
 
-@bp.get("/api/v1/sites")
-def list_sites():
-    """Sites as a GeoJSON FeatureCollection, filtered and paged."""
-    settings = get_runtime().settings
-    args = params.known_args(_SITE_FILTERS)
-    query = site_store.SiteQuery(
+def site_query(args: dict) -> site_store.SiteQuery:
+    """The site filters of a request (shared by the list and the exports)."""
+    return site_store.SiteQuery(
         bbox=params.bbox(args.get("bbox")),
         country=params.country(args.get("country")),
         designation=params.choice(args, "designation", [k.value for k in DesignationKind]),
         in_danger=params.boolean(args, "in_danger"),
         level=params.choice(args, "level", list(LEVELS)),
     )
+
+
+@bp.get("/api/v1/sites")
+def list_sites():
+    """Sites as a GeoJSON FeatureCollection, filtered and paged."""
+    settings = get_runtime().settings
+    args = params.known_args(SITE_FILTERS | {"limit", "offset"})
+    query = site_query(args)
     limit, offset = params.page(args, settings)
     stored, total = site_store.list_sites(
         get_session(),

@@ -24,7 +24,8 @@ def register(app: Flask) -> None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    # /ogc: OGC API - Features clients (QGIS) read JSON errors too
+    return request.path.startswith(("/api/", "/ogc")) or request.path == "/healthz"
 
 
 def _respond(status: int, code: str, message: str, details: object = None):

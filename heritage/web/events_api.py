@@ -18,21 +18,11 @@ from heritage.web.db import get_runtime, get_session
 from heritage.web.params import GEOJSON
 from heritage.web.risk_api import refuse_sensitive
 
-__all__ = ["bp"]
+__all__ = ["EVENT_FILTERS", "bp", "event_query"]
 
 bp = Blueprint("events_api", __name__)
 
-_EVENT_FILTERS = {
-    "bbox",
-    "since",
-    "until",
-    "type",
-    "source",
-    "site",
-    "include_retracted",
-    "limit",
-    "offset",
-}
+EVENT_FILTERS = {"bbox", "since", "until", "type", "source", "site", "include_retracted"}
 
 
 class UnauthorizedError(HeritageError):
@@ -43,16 +33,8 @@ class UnauthorizedError(HeritageError):
 @bp.get("/api/v1/events")
 def list_events():
     """Events as a GeoJSON FeatureCollection, newest first, filtered and paged."""
-    args = params.known_args(_EVENT_FILTERS)
-    query = event_store.EventQuery(
-        bbox=params.bbox(args.get("bbox")),
-        since=params.day(args, "since"),
-        until=params.day(args, "until"),
-        event_type=params.choice(args, "type", [t.value for t in EventType]),
-        source=args.get("source"),
-        site_id=_site(args.get("site")),
-        include_retracted=bool(params.boolean(args, "include_retracted")),
-    )
+    args = params.known_args(EVENT_FILTERS | {"limit", "offset"})
+    query = event_query(args)
     limit, offset = params.page(args, get_runtime().settings)
     stored, total = event_store.list_events(get_session(), query, limit=limit, offset=offset)
     features = [_feature(item) for item in stored]
@@ -65,6 +47,19 @@ def list_events():
             "links": params.page_links("events_api.list_events", args, limit, offset, total),
             "features": features,
         }
+    )
+
+
+def event_query(args: dict) -> event_store.EventQuery:
+    """The event filters of a request (shared by the list and the exports)."""
+    return event_store.EventQuery(
+        bbox=params.bbox(args.get("bbox")),
+        since=params.day(args, "since"),
+        until=params.day(args, "until"),
+        event_type=params.choice(args, "type", [t.value for t in EventType]),
+        source=args.get("source"),
+        site_id=_site(args.get("site")),
+        include_retracted=bool(params.boolean(args, "include_retracted")),
     )
 
 

@@ -10,6 +10,7 @@ from heritage.web.openapi_schemas import (
     LEVELS,
     alert_schemas,
     event_schemas,
+    export_schemas,
     site_schemas,
 )
 
@@ -165,8 +166,161 @@ def _alert_paths() -> dict:
     }
 
 
-def openapi_document() -> dict:
+_EXPORTS = {
+    "sites": ("Sites", "SiteExportCollection", "by id"),
+    "events": ("Events", "EventExportCollection", "newest first"),
+    "alerts": ("Alerts", "AlertExportCollection", "most recently changed first"),
+}
+_CSV_COLUMNS = {
+    "sites": "the columns of `sites export` plus version, updated_at, level, score, as_of "
+    "(WKT rounded to 6 decimals)",
+    "events": "id, source, source_id, dates, type, place, country, actors, fatalities, lon, "
+    "lat, precision_m, revision, version, retracted, changed_at",
+    "alerts": "id, site_id, site_name, status, trigger, level, peak_level, score, as_of, "
+    "opened_at, updated_at, resolved_at, snoozed_until, disposition, note, n_events, url",
+}
+
+
+def _export_paths(paths: dict) -> dict:
+    """Each list's filters (not its paging) as a GeoJSON and a CSV download."""
+    exports = {}
+    for name, (title, schema, order) in _EXPORTS.items():
+        filters = [
+            p
+            for p in paths[f"/api/v1/{name}"]["get"]["parameters"]
+            if p["name"] not in ("limit", "offset")
+        ]
+        media = {
+            "geojson": {
+                "application/geo+json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+            },
+            "csv": {"text/csv": {"schema": {"type": "string", "description": _CSV_COLUMNS[name]}}},
+        }
+        for fmt, content in media.items():
+            exports[f"/api/v1/exports/{name}.{fmt}"] = {
+                "get": {
+                    "operationId": f"export{title}{fmt.title()}",
+                    "summary": f"{title} with the filters of /api/v1/{name}, {order}, as one "
+                    f"{'GeoJSON' if fmt == 'geojson' else 'CSV'} download (not paged)",
+                    "description": "Streamed. CSV text cells starting with = + - @, a tab or a "
+                    "carriage return get a leading ' so spreadsheets do not run them; numbers "
+                    "stay numbers. Sensitive sites are generalised as in /api/v1/sites.",
+                    "parameters": filters,
+                    "responses": {
+                        "200": {
+                            "description": f"The {name}",
+                            "headers": {"Content-Disposition": _ATTACHMENT},
+                            "content": content,
+                        },
+                        "400": _error_response("A parameter is malformed, unknown or a paging one"),
+                        "403": _error_response("Withheld: site= names a sensitive site (events)"),
+                        "404": _error_response("site= names no site"),
+                    },
+                }
+            }
+    return exports
+
+
+_ATTACHMENT = {
+    "description": 'attachment; filename="heritage-<name>-<day>.<format>"',
+    "schema": {"type": "string"},
+}
+_COLLECTION_ID = {
+    "name": "collection_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": ["sites", "events"]},
+}
+_F = _param("f", "Format: only json (GeoJSON for features)", {"type": "string", "enum": ["json"]})
+
+
+def _ogc_get(operation: str, summary: str, parameters: list, ok: dict, *errors: str) -> dict:
+    responses = {"200": ok, "400": _error_response("A parameter is malformed or unknown")}
+    if "404" in errors:
+        responses["404"] = _error_response("No such collection or feature")
     return {
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "tags": ["OGC API - Features"],
+            "parameters": [*parameters, _F],
+            "responses": responses,
+        }
+    }
+
+
+def _ogc_paths() -> dict:
+    """OGC API - Features, Part 1 (core, geojson)."""
+    feature_id = {
+        "name": "feature_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    items = [
+        _param(
+            "bbox",
+            "min_lon,min_lat,max_lon,max_lat (CRS84; six numbers with heights are accepted); "
+            "min_lon > max_lon crosses the antimeridian",
+            {"type": "string"},
+        ),
+        _param(
+            "datetime",
+            "RFC 3339 instant or interval, '..' for an open end (2017-03-01T00:00:00Z/..): "
+            "events whose days it touches; ignored for sites, which have no time",
+            {"type": "string"},
+        ),
+        _param(
+            "limit",
+            "Page size; a larger value is served as the maximum",
+            {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+        ),
+        _param(
+            "offset", "Items to skip (the next link carries it)", {"type": "integer", "minimum": 0}
+        ),
+    ]
+    return {
+        "/ogc": _ogc_get(
+            "ogcLandingPage", "Landing page", [], _json_response("Links", "OgcLandingPage")
+        ),
+        "/ogc/conformance": _ogc_get(
+            "ogcConformance",
+            "Conformance classes: core and geojson",
+            [],
+            _json_response("The classes", "OgcConformance"),
+        ),
+        "/ogc/collections": _ogc_get(
+            "ogcCollections",
+            "The collections: sites and events",
+            [],
+            _json_response("The collections", "OgcCollections"),
+        ),
+        "/ogc/collections/{collection_id}": _ogc_get(
+            "ogcCollection",
+            "One collection with its extent",
+            [_COLLECTION_ID],
+            _json_response("The collection", "OgcCollection"),
+            "404",
+        ),
+        "/ogc/collections/{collection_id}/items": _ogc_get(
+            "ogcItems",
+            "A page of features with numberMatched, numberReturned and next/prev links",
+            [_COLLECTION_ID, *items],
+            _geojson_response("A page of features", "OgcFeatureCollection"),
+            "404",
+        ),
+        "/ogc/collections/{collection_id}/items/{feature_id}": _ogc_get(
+            "ogcItem",
+            "One feature (a site id, or an event's source:source_id)",
+            [_COLLECTION_ID, feature_id],
+            _geojson_response("The feature", "OgcFeature"),
+            "404",
+        ),
+    }
+
+
+def openapi_document() -> dict:
+    doc = {
         "openapi": "3.1.0",
         "info": {
             "title": "Heritage Risk Monitor API",
@@ -504,7 +658,7 @@ def openapi_document() -> dict:
             },
         },
         "components": {
-            "schemas": site_schemas() | event_schemas() | alert_schemas(),
+            "schemas": site_schemas() | event_schemas() | alert_schemas() | export_schemas(),
             "securitySchemes": {
                 "apiKey": {
                     "type": "http",
@@ -514,3 +668,5 @@ def openapi_document() -> dict:
             },
         },
     }
+    doc["paths"] |= _export_paths(doc["paths"]) | _ogc_paths()
+    return doc

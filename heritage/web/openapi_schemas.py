@@ -13,6 +13,7 @@ __all__ = [
     "LINK",
     "alert_schemas",
     "event_schemas",
+    "export_schemas",
     "site_schemas",
 ]
 
@@ -546,6 +547,181 @@ def alert_schemas() -> dict:
                         k: {"type": "integer", "minimum": 0}
                         for k in ("pending", "sending", "sent", "failed")
                     },
+                },
+            },
+        },
+    }
+
+
+def export_schemas() -> dict:
+    """The exports' collections and OGC API - Features (landing page, conformance, collections)."""
+    ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("ExportSite", "Event")}
+    links = {"type": "array", "items": LINK}
+    nullable_time = {"type": ["string", "null"], "format": "date-time"}
+    alert_properties = {
+        "id": {"type": "integer"},
+        "site_id": {"type": "string"},
+        "site_name": {"type": "string"},
+        "status": {"type": "string", "enum": ALERT_STATUSES},
+        "trigger": {"type": "string", "enum": ["level", "core_event"]},
+        "level": {"type": "string", "enum": LEVELS},
+        "peak_level": {"type": "string", "enum": LEVELS},
+        "score": {"type": "number"},
+        "as_of": DATE,
+        "opened_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "resolved_at": nullable_time,
+        "snoozed_until": nullable_time,
+        "disposition": {"enum": [*DISPOSITIONS, None]},
+        "note": {"type": "string"},
+        "n_events": {"type": "integer", "minimum": 0},
+        "url": {"type": "string"},
+    }
+    point = {
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"const": "Point"},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2},
+        },
+    }
+
+    def collection(features: dict, *, is_page: bool) -> dict:
+        required = ["type", "numberMatched", "features"]
+        required += ["numberReturned", "timeStamp", "links"] if is_page else ["timeStamp"]
+        return {
+            "type": "object",
+            "required": required,
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "numberMatched": {"type": "integer", "minimum": 0},
+                "numberReturned": {"type": "integer", "minimum": 0},
+                "timeStamp": {"type": "string", "format": "date-time"},
+                "links": links,
+                "features": {"type": "array", "items": features},
+            },
+        }
+
+    return {
+        "ExportSite": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Site"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "properties": {
+                            "type": "object",
+                            "required": ["level", "score", "as_of"],
+                            "properties": {
+                                "level": {"type": "string", "enum": LEVELS},
+                                "score": {"type": ["number", "null"]},
+                                "as_of": {"type": ["string", "null"], "format": "date"},
+                            },
+                        }
+                    },
+                },
+            ]
+        },
+        "ExportAlert": {
+            "type": "object",
+            "required": ["type", "id", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "id": {"type": "integer"},
+                "geometry": {
+                    "description": "A point inside the site's published (for a sensitive "
+                    "site, generalised) core zone; null for an unlocated site",
+                    "oneOf": [{"type": "null"}, point],
+                },
+                "properties": {
+                    "type": "object",
+                    "required": list(alert_properties),
+                    "properties": alert_properties,
+                },
+            },
+        },
+        "SiteExportCollection": collection(ref["ExportSite"], is_page=False),
+        "EventExportCollection": collection(ref["Event"], is_page=False),
+        "AlertExportCollection": collection(
+            {"$ref": "#/components/schemas/ExportAlert"}, is_page=False
+        ),
+        "OgcFeature": {"anyOf": [ref["ExportSite"], ref["Event"]]},
+        "OgcFeatureCollection": collection(
+            {"$ref": "#/components/schemas/OgcFeature"}, is_page=True
+        ),
+        "OgcLandingPage": {
+            "type": "object",
+            "required": ["links"],
+            "properties": {
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "links": links,
+            },
+        },
+        "OgcConformance": {
+            "type": "object",
+            "required": ["conformsTo"],
+            "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
+        },
+        "OgcCollection": {
+            "type": "object",
+            "required": ["id", "links", "extent", "itemType", "crs"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "description": {"type": "string"},
+                "itemType": {"const": "feature"},
+                "crs": {"type": "array", "items": {"type": "string"}},
+                "extent": {
+                    "type": "object",
+                    "required": ["spatial"],
+                    "properties": {
+                        "spatial": {
+                            "type": "object",
+                            "required": ["bbox"],
+                            "properties": {
+                                "bbox": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": {
+                                        "type": "array",
+                                        "items": {"type": "number"},
+                                        "minItems": 4,
+                                        "maxItems": 4,
+                                    },
+                                },
+                                "crs": {"type": "string"},
+                            },
+                        },
+                        "temporal": {
+                            "type": "object",
+                            "required": ["interval"],
+                            "properties": {
+                                "interval": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": {
+                                        "type": "array",
+                                        "minItems": 2,
+                                        "maxItems": 2,
+                                        "items": nullable_time,
+                                    },
+                                }
+                            },
+                        },
+                    },
+                },
+                "links": links,
+            },
+        },
+        "OgcCollections": {
+            "type": "object",
+            "required": ["links", "collections"],
+            "properties": {
+                "links": links,
+                "collections": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/OgcCollection"},
                 },
             },
         },

@@ -501,7 +501,9 @@ def _openapi_path(rule: str) -> str:
 
 def _api_rules(app):
     return [
-        r for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") or r.rule == "/healthz"
+        r
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith(("/api/v1/", "/ogc")) or r.rule == "/healthz"
     ]
 
 
