@@ -340,7 +340,7 @@ def _site_feature(site: Site, core, buffer, generalised: bool, extra: dict | Non
 def _published_zones(site: Site, generalise_deg: float | None):
     if site.sensitive and generalise_deg is not None and not site.core_zone.is_empty:
         area = generalise(shapely.union(site.core_zone, site.buffer_zone), generalise_deg)
-        return area, shapely.MultiPolygon(), True
+        return canonical(area), shapely.MultiPolygon(), True  # stored zones are canonical too
     return site.core_zone, site.buffer_zone, False
 
 
