@@ -132,6 +132,8 @@ def test_the_api_geoparses_with_a_key_and_dry_run_stores_nothing(app, client, ke
     assert report["source"] == "newsdesk" and report["text"] == body["text"]
     bad = client.post("/api/v1/reports", json={**body, "published": "10/09/2017"}, headers=headers)
     assert bad.status_code == 400 and "published" in bad.get_json()["error"]["message"]
+    nul = client.post("/api/v1/reports", json={**body, "url": "https://a\x00b"}, headers=headers)
+    assert nul.status_code == 400 and "url" in nul.get_json()["error"]["message"]
 
 
 def test_an_inbox_moves_each_report_to_done_or_failed(runner, seeded, tmp_path):

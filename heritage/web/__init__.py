@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         events_api,
         exports_api,
         ogc_api,
+        params,
         report_desk,
         reports_api,
         risk_api,
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         subscription_pages,
     )
 
+    app.url_map.converters["id"] = params.RowIdConverter
     app.register_blueprint(api.bp)
     app.register_blueprint(events_api.bp)
     app.register_blueprint(risk_api.bp)

@@ -76,7 +76,7 @@ def add_subscription():
     return redirect(url_for("admin_pages.subscriptions_page"))
 
 
-@bp.post("/subscriptions/<int:subscription_id>/remove")
+@bp.post("/subscriptions/<id:subscription_id>/remove")
 @require_role("admin")
 def remove_subscription(subscription_id: int):
     subscription_pipeline.remove(get_session(), subscription_id)

@@ -73,7 +73,7 @@ def alert_query(args: dict) -> alert_store.AlertQuery:
     )
 
 
-@bp.get("/api/v1/alerts/<int:alert_id>")
+@bp.get("/api/v1/alerts/<id:alert_id>")
 def get_alert(alert_id: int):
     """One alert with its history: each change, and who was told of it."""
     # An Authorization header is checked (401 if wrong): only a partner sees targets in full.
@@ -81,25 +81,25 @@ def get_alert(alert_id: int):
     return jsonify(_detail(alert_id, show_targets=is_partner))
 
 
-@bp.post("/api/v1/alerts/<int:alert_id>/acknowledge")
+@bp.post("/api/v1/alerts/<id:alert_id>/acknowledge")
 def acknowledge_alert(alert_id: int):
     """``{disposition, note?}``: what the alert is."""
     return _act(alert_id, "acknowledge")
 
 
-@bp.post("/api/v1/alerts/<int:alert_id>/resolve")
+@bp.post("/api/v1/alerts/<id:alert_id>/resolve")
 def resolve_alert(alert_id: int):
     """``{note?}``: closed by a person."""
     return _act(alert_id, "resolve")
 
 
-@bp.post("/api/v1/alerts/<int:alert_id>/snooze")
+@bp.post("/api/v1/alerts/<id:alert_id>/snooze")
 def snooze_alert(alert_id: int):
     """``{until?, note?}``: quiet until something changes or until ``until``."""
     return _act(alert_id, "snooze")
 
 
-@bp.post("/api/v1/alerts/<int:alert_id>/reopen")
+@bp.post("/api/v1/alerts/<id:alert_id>/reopen")
 def reopen_alert(alert_id: int):
     """``{note?}``: a resolved alert is open again."""
     return _act(alert_id, "reopen")
@@ -262,6 +262,8 @@ def _disposition(value: object) -> Disposition:
 def _note(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInputError([_problem("note", value, "must be a string")])
+    if "\x00" in value:  # PostgreSQL cannot store one
+        raise InvalidInputError([_problem("note", None, "contains a NUL character")])
     return value
 
 

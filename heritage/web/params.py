@@ -8,10 +8,13 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import request, url_for
+from werkzeug.routing import IntegerConverter
 
 from heritage.errors import InvalidInputError, Problem
 
 __all__ = [
+    "ROW_ID_MAX",
+    "RowIdConverter",
     "bad",
     "bbox",
     "boolean",
@@ -26,6 +29,18 @@ __all__ = [
 
 _ALPHA2 = re.compile(r"[A-Za-z]{2}")
 GEOJSON = "application/geo+json"
+ROW_ID_MAX = 2**31 - 1  # ids are Integer columns, 4 bytes on PostgreSQL: none is larger
+
+
+class RowIdConverter(IntegerConverter):
+    """``<id:alert_id>``: a row id, 0 to ROW_ID_MAX; a larger number names no row (404).
+
+    The plain ``int`` converter passes any size on to the database, which fails on it
+    (PostgreSQL past 4 bytes, SQLite past 8).
+    """
+
+    def __init__(self, url_map) -> None:
+        super().__init__(url_map, max=ROW_ID_MAX)
 
 
 def known_args(allowed: set[str]) -> dict[str, str]:

@@ -53,7 +53,7 @@ def post_report():
     return jsonify(document), 200 if result.duplicate else 201
 
 
-@bp.get("/api/v1/reports/<int:report_id>")
+@bp.get("/api/v1/reports/<id:report_id>")
 def get_report(report_id: int):
     stored = report_store.get_report(get_session(), report_id)
     if stored is None:
@@ -95,6 +95,8 @@ def _report(body) -> ReportText:
     url = body.get("url") or ""
     if not isinstance(url, str) or (url and not url.startswith(("http://", "https://"))):
         raise InvalidInputError("'url' must be an http(s) URL", source="request body: url")
+    if "\x00" in url:  # PostgreSQL cannot store one
+        raise InvalidInputError("'url' contains a NUL character", source="request body: url")
     title = text.strip().splitlines()[0][:300]
     return ReportText(text, title, url, day, "application/json")
 

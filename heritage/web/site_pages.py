@@ -82,7 +82,7 @@ def alert_queue():
     )
 
 
-@bp.get("/alerts/<int:alert_id>")
+@bp.get("/alerts/<id:alert_id>")
 def alert_page(alert_id: int):
     """One alert: its reasons, its events and its history (who did what, who was told)."""
     alert = alert_store.get_alert(get_session(), alert_id)
@@ -100,7 +100,7 @@ def alert_page(alert_id: int):
     )
 
 
-@bp.post("/alerts/<int:alert_id>/<action>")
+@bp.post("/alerts/<id:alert_id>/<action>")
 @require_role("analyst")
 def act_on_alert_page(alert_id: int, action: str):
     """An analyst acknowledges, snoozes, resolves or reopens from the alert page."""
