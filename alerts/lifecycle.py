@@ -96,6 +96,10 @@ def _disposition(value: Disposition | str, alert: Alert) -> Disposition:
 
 def _note(note: str, alert: Alert) -> str:
     note = (note or "").strip()
+    if "\x00" in note:  # PostgreSQL cannot store it, and no one types it
+        raise InvalidInputError(
+            "a note may not contain a NUL character", source=f"alert {alert.id}", location="note"
+        )
     if len(note) > MAX_NOTE_CHARS:
         raise InvalidInputError(
             f"a note may have at most {MAX_NOTE_CHARS} characters, this one has {len(note)}",
