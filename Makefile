@@ -61,6 +61,8 @@ bench: install-dev ## Benchmarks (numbers for issue notes; needs ../shared/data)
 	PYTHONPATH=. $(BIN)/python bench/bench_gazetteer.py
 	PYTHONPATH=. $(BIN)/python bench/bench_geoparse.py
 	SITES=20000 EVENTS=200000 PHASE_MAX_S=60 PYTHONPATH=. $(BIN)/python bench/bench_api_load.py
+	PYTHONPATH=. $(BIN)/python bench/bench_exports.py
+	PYTHONPATH=. $(BIN)/python bench/bench_home_render.py
 
 clean: ## Remove .venv, node_modules and caches (keeps instance/)
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
