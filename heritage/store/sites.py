@@ -144,8 +144,11 @@ def list_sites(
     conditions = _conditions(query)
     if query.bbox is not None:
         coarse = _bbox_prefilter(query.bbox)
-        if sensitive_grid_deg is not None:  # published areas reach beyond the stored bounds
-            coarse = or_(sites.c.sensitive.is_(True), coarse)
+        if sensitive_grid_deg is not None:
+            # A published (generalised) area reaches at most two grid cells beyond the stored
+            # bounds: only sensitive sites that near the box need the exact test below.
+            wider = _bbox_prefilter(_widened(query.bbox, 2 * sensitive_grid_deg + 1e-9))
+            coarse = or_(and_(sites.c.sensitive.is_(True), wider), coarse)
         conditions.append(coarse)
     statement = select(sites).where(*conditions).order_by(sites.c.id)
     if query.bbox is None:
@@ -441,6 +444,18 @@ def _conditions(query: SiteQuery) -> list:
     if query.bbox is not None:
         conditions.append(sites.c.min_lon.is_not(None))  # unlocated sites are never in a bbox
     return conditions
+
+
+def _widened(bbox: tuple[float, float, float, float], by_deg: float):
+    """The box grown by ``by_deg`` on every side (wrapping at ±180°, clamped at the poles)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    width = (max_lon - min_lon) % 360.0 if min_lon > max_lon else max_lon - min_lon
+    if width + 2 * by_deg >= 360.0:
+        min_lon, max_lon = -180.0, 180.0
+    else:
+        min_lon = (min_lon - by_deg + 180.0) % 360.0 - 180.0
+        max_lon = (max_lon + by_deg + 180.0) % 360.0 - 180.0
+    return min_lon, max(-90.0, min_lat - by_deg), max_lon, min(90.0, max_lat + by_deg)
 
 
 def _bbox_prefilter(bbox: tuple[float, float, float, float]):
