@@ -153,9 +153,16 @@ def site_rows(
 
 
 def event_feature(
-    ref: str, event: ConflictEvent, *, version: int, retracted: bool, changed_at: datetime
+    ref: str,
+    event: ConflictEvent,
+    *,
+    version: int,
+    retracted: bool,
+    changed_at: datetime,
+    decimals: int | None = EXPORT_DECIMALS,
 ) -> dict:
-    """An event as a GeoJSON Point Feature (the API's shape, without links)."""
+    """An event as a GeoJSON Point Feature (the API's shape, without links); ``decimals``
+    rounds the point, None keeps it exact."""
     e = event
     properties = {
         "id": ref,
@@ -186,7 +193,7 @@ def event_feature(
         "retracted": retracted,
         "changed_at": changed_at.isoformat(),
     }
-    point = [round(e.lon, EXPORT_DECIMALS), round(e.lat, EXPORT_DECIMALS)]
+    point = [e.lon, e.lat] if decimals is None else [round(e.lon, decimals), round(e.lat, decimals)]
     return {
         "type": "Feature",
         "id": ref,

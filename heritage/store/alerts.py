@@ -182,22 +182,7 @@ def alert_history_of(session: Session, alert_id: int) -> list[HistoryEntry]:
         .where(alert_history.c.alert_id == alert_id)
         .order_by(alert_history.c.version)
     )
-    return [
-        HistoryEntry(
-            row.version,
-            row.at,
-            row.actor,
-            row.action,
-            row.status,
-            row.level,
-            row.previous_level,
-            row.summary,
-            row.note,
-            row.events,
-            tuple(sent.get(row.version, ())),
-        )
-        for row in rows
-    ]
+    return [_entry(row, tuple(sent.get(row.version, ()))) for row in rows]
 
 
 def get_alerting_watermark(session: Session) -> datetime | None:
@@ -217,6 +202,22 @@ def set_alerting_watermark(session: Session, watermark: datetime) -> None:
         session.execute(
             insert(matching_state).values(name=_WATERMARK, events_changed_before=watermark)
         )
+
+
+def _entry(row, deliveries: tuple[dict, ...] = ()) -> HistoryEntry:
+    return HistoryEntry(
+        row.version,
+        row.at,
+        row.actor,
+        row.action,
+        row.status,
+        row.level,
+        row.previous_level,
+        row.summary,
+        row.note,
+        row.events,
+        deliveries,
+    )
 
 
 def _row(alert: Alert) -> dict:
@@ -279,20 +280,7 @@ def changed_between(
     ).all()
     by_alert: dict[int, list[HistoryEntry]] = {}
     for row in rows:
-        by_alert.setdefault(row.alert_id, []).append(
-            HistoryEntry(
-                row.version,
-                row.at,
-                row.actor,
-                row.action,
-                row.status,
-                row.level,
-                row.previous_level,
-                row.summary,
-                row.note,
-                row.events,
-            )
-        )
+        by_alert.setdefault(row.alert_id, []).append(_entry(row))
     found = (
         session.execute(select(alerts).where(alerts.c.id.in_(list(by_alert)))) if by_alert else []
     )

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify, request, url_for
 from heritage import pipeline
 from heritage.domain import EventType
 from heritage.errors import HeritageError, InvalidInputError
+from heritage.export import event_feature
 from heritage.store import api_keys, feeds
 from heritage.store import events as event_store
 from heritage.store import sites as site_store
@@ -173,48 +174,17 @@ def partner_name() -> str:
 
 
 def _feature(item: event_store.StoredEvent) -> dict:
-    e = item.event
-    return {
-        "type": "Feature",
-        "id": item.ref,
-        "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
-        "properties": {
-            "id": item.ref,
-            "source": e.source,
-            "source_id": e.source_id,
-            "date_start": e.date_start.isoformat(),
-            "date_end": e.date_end.isoformat(),
-            "date_precision": e.date_precision.value,
-            "event_type": e.event_type.value,
-            "original_type": e.original_type,
-            "original_subtype": e.original_subtype,
-            "place": e.place,
-            "admin": list(e.admin),
-            "country": e.country,
-            "actors": list(e.actors),
-            "fatalities": {
-                "best": e.fatalities.best,
-                "low": e.fatalities.low,
-                "high": e.fatalities.high,
-            },
-            "description": e.description,
-            "url": e.url,
-            "confidence": e.confidence,
-            "precision_m": e.precision_m,
-            "location_precision": e.location_precision,
-            "revision": e.revision,
-            "version": item.version,
-            "retracted": item.retracted,
-            "changed_at": item.changed_at.isoformat(),
-            "links": [
-                {
-                    "rel": "self",
-                    "type": GEOJSON,
-                    "href": url_for("events_api.get_event", ref=item.ref, _external=True),
-                }
-            ],
-        },
-    }
+    feature = event_feature(
+        item.ref,
+        item.event,
+        version=item.version,
+        retracted=item.retracted,
+        changed_at=item.changed_at,
+        decimals=None,
+    )
+    href = url_for("events_api.get_event", ref=item.ref, _external=True)
+    feature["properties"]["links"] = [{"rel": "self", "type": GEOJSON, "href": href}]
+    return feature
 
 
 def _iso(value) -> str | None:
