@@ -19,6 +19,7 @@ __all__ = [
     "events_to_match",
     "exposed_sites",
     "get_matching_state",
+    "latest_assessment",
     "latest_assessments",
     "latest_levels",
     "newest_assessments",
@@ -219,6 +220,17 @@ def latest_assessments(session: Session, site_ids: Sequence[str] | None = None) 
     conditions = [] if site_ids is None else [assessments.c.site_id.in_(list(site_ids))]
     rows = session.execute(_newest([assessments], *conditions))
     return {row.site_id: _as_dict(row) for row in rows}
+
+
+def latest_assessment(session: Session, site_id: str) -> dict | None:
+    """One site's most recent assessment, as stored (an index seek, not a grouped scan)."""
+    row = session.execute(
+        select(assessments)
+        .where(assessments.c.site_id == site_id)
+        .order_by(assessments.c.as_of.desc())
+        .limit(1)
+    ).one_or_none()
+    return None if row is None else _as_dict(row)
 
 
 def newest_assessments(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import shapely
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import String, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from heritage.domain import (
@@ -142,26 +142,139 @@ def list_sites(
     sensitive sites, so a bbox probe cannot reveal more than the published geometry does.
     """
     conditions = _conditions(query)
-    if query.bbox is not None:
-        coarse = _bbox_prefilter(query.bbox)
-        if sensitive_grid_deg is not None:
-            # A published (generalised) area reaches at most two grid cells beyond the stored
-            # bounds: only sensitive sites that near the box need the exact test below.
-            wider = _bbox_prefilter(_widened(query.bbox, 2 * sensitive_grid_deg + 1e-9))
-            coarse = or_(and_(sites.c.sensitive.is_(True), wider), coarse)
-        conditions.append(coarse)
-    statement = select(sites).where(*conditions).order_by(sites.c.id)
     if query.bbox is None:
         total = session.execute(
             select(func.count()).select_from(sites).where(*conditions)
         ).scalar_one()
-        rows = session.execute(statement.limit(limit).offset(offset)).all()
+        rows = session.execute(
+            select(sites).where(*conditions).order_by(sites.c.id).limit(limit).offset(offset)
+        ).all()
         return _load(session, rows), total
-    window = _bbox_geometry(query.bbox)
-    matching = [
-        row for row in session.execute(statement) if _intersects(row, window, sensitive_grid_deg)
-    ]
-    return _load(session, matching[offset : offset + limit]), len(matching)
+    matching = _in_bbox(session, query.bbox, conditions, sensitive_grid_deg)
+    return get_sites_in_order(session, matching[offset : offset + limit]), len(matching)
+
+
+def get_sites_in_order(session: Session, site_ids: Sequence[str]) -> list[StoredSite]:
+    """These sites, in the order given (batched lookups)."""
+    by_id = {item.site.id: item for item in get_sites(session, site_ids)}
+    return [by_id[site_id] for site_id in site_ids if site_id in by_id]
+
+
+def _in_bbox(
+    session: Session,
+    bbox: tuple[float, float, float, float],
+    conditions: list,
+    sensitive_grid_deg: float | None,
+) -> list[str]:
+    """Ids, in order, of the sites meeting ``conditions`` whose zones meet the box.
+
+    The spatial index yields the sites whose bounds overlap the box. A site whose bounds lie
+    inside the box meets it; only those across its edge have their zones read and tested. A
+    sensitive site is tested by its generalised area, which reaches at most two grid cells
+    beyond its bounds, so the index is asked for a box that much wider.
+    """
+    search = bbox
+    if sensitive_grid_deg is not None:
+        search = _widened(bbox, 2 * sensitive_grid_deg + 1e-9)
+    candidates = session.execute(
+        select(sites.c.id, sites.c.sensitive, *_BOUNDS_COLUMNS)
+        .where(*conditions, _bounds_overlap(session, search))
+        .order_by(sites.c.id)
+    ).all()
+    inside, edge = [], []
+    for row in candidates:
+        bounds = (row.min_lon, row.min_lat, row.max_lon, row.max_lat)
+        if row.sensitive and sensitive_grid_deg is not None:
+            edge.append(row.id)
+        elif not _boxes_overlap(bounds, bbox):
+            continue  # found only by the box widened for sensitive sites
+        elif _box_within(bounds, bbox):
+            inside.append(row.id)
+        else:
+            edge.append(row.id)
+    met = set(inside) | set(_zones_meeting(session, edge, bbox, sensitive_grid_deg))
+    return [row.id for row in candidates if row.id in met]
+
+
+_BOUNDS_COLUMNS = (sites.c.min_lon, sites.c.min_lat, sites.c.max_lon, sites.c.max_lat)
+
+
+def _bounds_overlap(session: Session, bbox: tuple[float, float, float, float]):
+    """A condition on ``sites`` that the spatial index of migration 0007 answers."""
+    parts = _unwrapped(bbox)
+    if session.get_bind().dialect.name == "sqlite":
+        # The R*Tree stores 32-bit floats rounded outwards: a superset, tested exactly later.
+        in_rtree = " UNION ALL ".join(
+            "SELECT k.site_id FROM site_bounds b JOIN site_keys k ON k.key = b.key"
+            f" WHERE b.max_lon >= :w{i} AND b.min_lon <= :e{i}"
+            f" AND b.max_lat >= :s{i} AND b.min_lat <= :n{i}"
+            for i in range(len(parts))
+        )
+        found = text(in_rtree).bindparams(**_box_params(parts)).columns(site_id=String)
+        return sites.c.id.in_(found.scalar_subquery())
+    bounds = "box(point(sites.min_lon, sites.min_lat), point(sites.max_lon, sites.max_lat))"
+    overlaps = " OR ".join(
+        f"{bounds} && box(point(:w{i}, :s{i}), point(:e{i}, :n{i}))" for i in range(len(parts))
+    )
+    return text(f"({overlaps})").bindparams(**_box_params(parts))
+
+
+def _unwrapped(bbox: tuple[float, float, float, float]) -> list[tuple[float, ...]]:
+    """The box as one or two boxes that do not cross the antimeridian."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    if min_lon <= max_lon:
+        return [bbox]
+    return [(min_lon, min_lat, 180.0, max_lat), (-180.0, min_lat, max_lon, max_lat)]
+
+
+def _box_params(parts: list[tuple[float, ...]]) -> dict[str, float]:
+    params = {}
+    for i, (west, south, east, north) in enumerate(parts):
+        params |= {f"w{i}": west, f"s{i}": south, f"e{i}": east, f"n{i}": north}
+    return params
+
+
+def _boxes_overlap(bounds: tuple[float, ...], bbox: tuple[float, float, float, float]) -> bool:
+    return any(
+        bounds[2] >= west and bounds[0] <= east and bounds[3] >= south and bounds[1] <= north
+        for west, south, east, north in _unwrapped(bbox)
+    )
+
+
+def _box_within(bounds: tuple[float, ...], bbox: tuple[float, float, float, float]) -> bool:
+    return any(
+        bounds[0] >= west and bounds[2] <= east and bounds[1] >= south and bounds[3] <= north
+        for west, south, east, north in _unwrapped(bbox)
+    )
+
+
+def _zones_meeting(
+    session: Session,
+    site_ids: list[str],
+    bbox: tuple[float, float, float, float],
+    sensitive_grid_deg: float | None,
+) -> list[str]:
+    """Which of these sites have zones (generalised, if sensitive) that meet the box."""
+    window = _bbox_geometry(bbox)
+    met = []
+    for start in range(0, len(site_ids), 900):
+        rows = session.execute(
+            select(sites.c.id, sites.c.sensitive, sites.c.core_wkb, sites.c.buffer_wkb).where(
+                sites.c.id.in_(site_ids[start : start + 900])
+            )
+        ).all()
+        if not rows:
+            continue
+        zones = shapely.union(
+            shapely.from_wkb([row.core_wkb for row in rows]),
+            shapely.from_wkb([row.buffer_wkb for row in rows]),
+        )
+        for row, zone in zip(rows, zones, strict=True):
+            if row.sensitive and sensitive_grid_deg is not None:
+                zone = generalise(zone, sensitive_grid_deg)
+            if zone.intersects(window):
+                met.append(row.id)
+    return met
 
 
 def site_versions(session: Session) -> list[tuple[str, int]]:
@@ -458,16 +571,6 @@ def _widened(bbox: tuple[float, float, float, float], by_deg: float):
     return min_lon, max(-90.0, min_lat - by_deg), max_lon, min(90.0, max_lat + by_deg)
 
 
-def _bbox_prefilter(bbox: tuple[float, float, float, float]):
-    min_lon, min_lat, max_lon, max_lat = bbox
-    lat_overlap = and_(sites.c.max_lat >= min_lat, sites.c.min_lat <= max_lat)
-    if min_lon <= max_lon:
-        lon_overlap = and_(sites.c.max_lon >= min_lon, sites.c.min_lon <= max_lon)
-    else:  # the box crosses the antimeridian: it is two boxes
-        lon_overlap = or_(sites.c.max_lon >= min_lon, sites.c.min_lon <= max_lon)
-    return and_(lat_overlap, lon_overlap)
-
-
 def _bbox_geometry(bbox: tuple[float, float, float, float]):
     min_lon, min_lat, max_lon, max_lat = bbox
     if min_lon <= max_lon:
@@ -475,10 +578,3 @@ def _bbox_geometry(bbox: tuple[float, float, float, float]):
     return MultiPolygon(
         [box(min_lon, min_lat, 180.0, max_lat), box(-180.0, min_lat, max_lon, max_lat)]
     )
-
-
-def _intersects(row, window, sensitive_grid_deg: float | None) -> bool:
-    zones = shapely.union(shapely.from_wkb(row.core_wkb), shapely.from_wkb(row.buffer_wkb))
-    if row.sensitive and sensitive_grid_deg is not None:
-        zones = generalise(zones, sensitive_grid_deg)
-    return zones.intersects(window)

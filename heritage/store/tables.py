@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -210,6 +211,9 @@ events = Table(
     # When the event last changed (new, revised, retracted): what incremental matching reads.
     Column("changed_at", UTCDateTime, nullable=False, index=True),
     UniqueConstraint("source", "source_id", name="uq_events_source_source_id"),
+    # For bbox queries (migration 0007). The sites' spatial index is dialect-specific and lives
+    # in the migration alone: an R*Tree (SQLite) or a GiST index on a box (PostgreSQL).
+    Index("ix_events_lat_lon", "lat", "lon"),
 )
 
 event_revisions = Table(

@@ -6,7 +6,7 @@ import orjson
 from flask import Blueprint, current_app, jsonify, url_for
 
 from heritage.domain import DesignationKind
-from heritage.export import site_feature, site_features
+from heritage.export import site_features
 from heritage.risk import LEVELS
 from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
@@ -66,8 +66,8 @@ def list_sites():
 def get_site(site_id: str):
     """One site as a GeoJSON Feature, with its current risk."""
     item = site_store.get_site(get_session(), site_id)
-    risk = risk_store.latest_assessments(get_session(), [site_id]).get(site_id)
-    return geojson_response(_feature(item, risk))
+    risk = risk_store.latest_assessment(get_session(), site_id)
+    return geojson_response(_features([item], {site_id: risk})[0])
 
 
 @bp.get("/api/v1/openapi.json")
@@ -119,27 +119,6 @@ def _extra(item: site_store.StoredSite, risk: dict | None, href: str) -> dict:
         "risk": risk_summary(risk, is_public_generalised=item.site.sensitive),
         "links": [{"rel": "self", "type": GEOJSON, "href": href}],
     }
-
-
-def _feature(item: site_store.StoredSite, risk: dict | None) -> dict:
-    grid = get_runtime().settings.sensitive_grid_deg
-    links = [
-        {
-            "rel": "self",
-            "type": GEOJSON,
-            "href": url_for("api.get_site", site_id=item.site.id, _external=True),
-        }
-    ]
-    return site_feature(
-        item.site,
-        generalise_deg=grid,
-        extra={
-            "version": item.version,
-            "updated_at": item.updated_at.isoformat(),
-            "risk": risk_summary(risk, is_public_generalised=item.site.sensitive),
-            "links": links,
-        },
-    )
 
 
 def risk_summary(risk: dict | None, *, is_public_generalised: bool) -> dict | None:

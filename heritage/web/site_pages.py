@@ -35,7 +35,7 @@ _QUEUE_LIMIT = 500
 def site_page(site_id: str):
     """A site: names, current level in words, the events that touch it, its alerts."""
     site = site_store.get_site(get_session(), site_id).site
-    risk = risk_store.latest_assessments(get_session(), [site_id]).get(site_id)
+    risk = risk_store.latest_assessment(get_session(), site_id)
     alerts, _ = alert_store.list_alerts(
         get_session(), alert_store.AlertQuery(site=site_id), limit=50, offset=0
     )

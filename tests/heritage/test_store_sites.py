@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import geometries as zoo
 import pytest
-from shapely.geometry import Point, box
+from alembic import command
+from shapely.geometry import Point, Polygon, box
 from site_files_zoo import write_geojson
 from sqlalchemy import func, select
 
@@ -13,7 +14,7 @@ from heritage import pipeline
 from heritage.errors import ConflictError, InvalidInputError, NotFoundError
 from heritage.runtime import build_runtime
 from heritage.store import sites as site_store
-from heritage.store.session import migrate
+from heritage.store.session import _alembic_config, migrate, session_factory
 from heritage.store.tables import registry_imports, site_geometry_history
 
 PALMYRA = {
@@ -222,3 +223,58 @@ def test_sqlite_runs_in_wal_mode(tmp_path, settings, clock):
         mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar_one()
     rt.engine.dispose()
     assert mode == "wal"
+
+
+def test_a_bbox_across_a_sites_bounds_but_not_its_zones_does_not_find_it(
+    session, settings, clock, tmp_path
+):
+    triangle = Polygon([(40.0, 35.0), (40.2, 35.0), (40.0, 35.2)])
+    _import(session, _write(tmp_path, [(BOSRA, triangle)]), settings, clock)
+
+    def found(bbox):
+        stored, total = site_store.list_sites(
+            session, site_store.SiteQuery(bbox=bbox), limit=10, offset=0
+        )
+        return [s.site.id for s in stored], total
+
+    assert found((40.17, 35.17, 40.21, 35.21)) == ([], 0)  # inside the bounds, ~10 km off
+    assert found((40.02, 35.02, 40.05, 35.05)) == (["bosra"], 1)  # across the core's edge
+    assert found((39.0, 34.0, 41.0, 36.0)) == (["bosra"], 1)  # the whole site inside
+
+
+def test_a_moved_site_is_found_at_its_new_place_and_no_longer_at_the_old(
+    session, settings, clock, tmp_path
+):
+    _import(session, _registry(tmp_path), settings, clock)
+    moved = box(36.0, 31.0, 36.01, 31.01)
+    _import(session, _write(tmp_path, [(PALMYRA, moved)], "moved.geojson"), settings, clock)
+    old = site_store.SiteQuery(bbox=(38.0, 34.0, 39.0, 35.0))
+    new = site_store.SiteQuery(bbox=(35.9, 30.9, 36.1, 31.1))
+    assert site_store.list_sites(session, old, limit=10, offset=0) == ([], 0)
+    stored, _ = site_store.list_sites(session, new, limit=10, offset=0)
+    assert [s.site.id for s in stored] == ["palmyra"]
+
+
+def test_bbox_results_are_paged_in_id_order_with_the_full_count(session, settings, clock, tmp_path):
+    _import(session, _registry(tmp_path), settings, clock)
+    query = site_store.SiteQuery(bbox=(30.0, 29.0, 40.0, 36.0))
+    first, total = site_store.list_sites(session, query, limit=2, offset=0)
+    rest, _ = site_store.list_sites(session, query, limit=2, offset=2)
+    assert total == 3
+    assert [s.site.id for s in first + rest] == ["bosra", "palmyra", "petra"]
+
+
+def test_sites_stored_before_the_spatial_index_existed_are_found_after_the_upgrade(
+    database_url, settings, clock, tmp_path
+):
+    rt = build_runtime(settings, database_url, clock)
+    command.upgrade(_alembic_config(rt.engine), "0006")
+    with session_factory(rt.engine)() as session:  # rt.session() refuses an old schema
+        _import(session, _registry(tmp_path), settings, clock)
+        session.commit()
+    migrate(rt.engine)
+    with rt.session() as session:
+        query = site_store.SiteQuery(bbox=(35.0, 30.0, 37.0, 33.0))
+        stored, total = site_store.list_sites(session, query, limit=10, offset=0)
+    rt.engine.dispose()
+    assert [s.site.id for s in stored] == ["bosra", "petra"] and total == 2
