@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import JSON, delete, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from heritage.domain import ConflictEvent, Exposure, Zone
@@ -215,11 +215,37 @@ def latest_levels(session: Session) -> dict[str, tuple[date, str, int]]:
     return {row.site_id: (row.as_of, row.level, row.n_events) for row in rows}
 
 
-def latest_assessments(session: Session, site_ids: Sequence[str] | None = None) -> dict[str, dict]:
-    """Each site's most recent assessment, as stored."""
+def latest_assessments(
+    session: Session, site_ids: Sequence[str] | None = None, *, top: int | None = None
+) -> dict[str, dict]:
+    """Each site's most recent assessment, as stored; with ``top``, only that many of its
+    contributions (they are stored largest first).
+
+    A site in a busy area has hundreds of contributions: a page of 100 such sites held 1 MB
+    of JSON to parse when a list shows five of each. The database cuts the list instead.
+    """
     conditions = [] if site_ids is None else [assessments.c.site_id.in_(list(site_ids))]
-    rows = session.execute(_newest([assessments], *conditions))
+    columns = [c for c in assessments.c if c.name != "contributions"]
+    rows = session.execute(_newest([*columns, _contributions(session, top)], *conditions))
     return {row.site_id: _as_dict(row) for row in rows}
+
+
+def _contributions(session: Session, top: int | None):
+    if top is None:
+        return assessments.c.contributions
+    n = int(top)
+    if session.get_bind().dialect.name == "sqlite":
+        cut = (
+            "(SELECT json_group_array(json(value)) FROM json_each(assessments.contributions)"
+            f" WHERE key < {n})"
+        )
+    else:
+        cut = (
+            "(SELECT coalesce(json_agg(e ORDER BY i), '[]'::json)"
+            " FROM json_array_elements(assessments.contributions) WITH ORDINALITY AS t(e, i)"
+            f" WHERE i <= {n})"
+        )
+    return literal_column(cut, type_=JSON).label("contributions")
 
 
 def latest_assessment(session: Session, site_id: str) -> dict | None:

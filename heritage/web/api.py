@@ -22,6 +22,7 @@ __all__ = ["SITE_FILTERS", "bp", "site_query"]
 bp = Blueprint("api", __name__)
 
 SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "level"}
+TOP_EVENTS = 5  # the contributions a site's risk summary lists
 
 
 def site_query(args: dict) -> site_store.SiteQuery:
@@ -49,7 +50,9 @@ def list_sites():
         offset=offset,
         sensitive_grid_deg=settings.sensitive_grid_deg,
     )
-    risks = risk_store.latest_assessments(get_session(), [item.site.id for item in stored])
+    risks = risk_store.latest_assessments(
+        get_session(), [item.site.id for item in stored], top=TOP_EVENTS
+    )
     features = _features(stored, risks)
     body = {
         "type": "FeatureCollection",
@@ -134,7 +137,10 @@ def risk_summary(risk: dict | None, *, is_public_generalised: bool) -> dict | No
     }
     if is_public_generalised:
         return summary | {"top_events": [], "reasons": [WITHHELD_REASON]}
-    return summary | {"top_events": risk["contributions"][:5], "reasons": risk["reasons"]}
+    return summary | {
+        "top_events": risk["contributions"][:TOP_EVENTS],
+        "reasons": risk["reasons"],
+    }
 
 
 WITHHELD_REASON = (

@@ -44,7 +44,7 @@ def index():
     filters = _home_filters(get_runtime().clock().date())
     query = site_store.SiteQuery(level=filters["level"], country=filters["country"])
     stored, total = site_store.list_sites(get_session(), query, limit=10**6, offset=0)
-    risks = risk_store.latest_assessments(get_session())
+    risks = risk_store.latest_assessments(get_session(), top=0)
     return render_template(
         "index.html",
         ranked=_ranked([item.site for item in stored], risks),

@@ -210,7 +210,7 @@ def _download(name: str, fmt: str, body: Iterator[bytes]) -> Response:
 
 
 def _site_extras(stored: list[site_store.StoredSite]) -> list[dict]:
-    risks = risk_store.latest_assessments(get_session(), [item.site.id for item in stored])
+    risks = risk_store.latest_assessments(get_session(), [item.site.id for item in stored], top=0)
     extras = []
     for item in stored:
         risk = risks.get(item.site.id)

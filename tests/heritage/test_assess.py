@@ -55,6 +55,10 @@ def test_assess_matches_scores_and_explains_every_site(session, settings, clock,
     top = latest["contributions"][0]
     assert top["zone"] == "core" and {"severity", "proximity", "recency", "confidence"} <= set(top)
     assert any("inside the core zone" in reason for reason in latest["reasons"])
+    top_five = risk_store.latest_assessments(session, ["palmyra"], top=5)["palmyra"]
+    assert top_five["contributions"] == latest["contributions"][:5]
+    assert risk_store.latest_assessment(session, "palmyra") == latest
+    assert risk_store.latest_assessments(session, top=0)["petra"]["contributions"] == []
 
 
 def test_a_second_run_matches_nothing_new_and_a_retraction_lowers_the_level(

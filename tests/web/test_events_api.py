@@ -226,6 +226,9 @@ def test_site_risk_endpoints_explain_the_level(client, app, tmp_path):
     site = client.get("/api/v1/sites/palmyra").get_json()["properties"]["risk"]
     assert site["level"] == "critical" and site["as_of"] == "2017-03-06"
     assert site["top_events"][0]["zone"] == "core" and site["reasons"]
+    listed = {f["id"]: f for f in client.get("/api/v1/sites").get_json()["features"]}
+    assert len(site["top_events"]) == min(5, site["n_events"])
+    assert listed["palmyra"]["properties"]["risk"]["top_events"] == site["top_events"]
     critical = client.get("/api/v1/sites?level=critical").get_json()["features"]
     assert [f["id"] for f in critical] == ["hidden", "palmyra"]
     series = client.get("/api/v1/sites/palmyra/risk?from=2017-01-01&to=2017-12-31").get_json()
