@@ -35,11 +35,15 @@ from heritage.store.tables import (
 __all__ = [
     "GeometryVersion",
     "SaveOutcome",
+    "SiteKey",
     "SiteQuery",
     "StoredSite",
     "geometry_history",
     "get_site",
+    "get_site_key",
     "get_sites",
+    "get_sites_in_order",
+    "list_site_keys",
     "list_sites",
     "record_import",
     "save_sites",
@@ -53,6 +57,15 @@ class StoredSite:
     site: Site
     version: int
     created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SiteKey:
+    """What tells one stored state of a site from another, without reading the site."""
+
+    id: str
+    version: int
     updated_at: datetime
 
 
@@ -119,6 +132,13 @@ def get_site(session: Session, site_id: str) -> StoredSite:
     return _load(session, [row])[0]
 
 
+def get_site_key(session: Session, site_id: str) -> SiteKey:
+    row = session.execute(select(*_KEY_COLUMNS).where(sites.c.id == site_id)).one_or_none()
+    if row is None:
+        raise NotFoundError("site", site_id)
+    return SiteKey(*row)
+
+
 def get_sites(session: Session, site_ids: Sequence[str]) -> list[StoredSite]:
     """The sites with these ids that exist (batched lookups)."""
     ids = sorted(set(site_ids))
@@ -136,7 +156,22 @@ def list_sites(
     offset: int,
     sensitive_grid_deg: float | None = None,
 ) -> tuple[list[StoredSite], int]:
-    """One page of sites ordered by id, and how many match in all.
+    """One page of sites ordered by id, and how many match in all (see ``list_site_keys``)."""
+    keys, total = list_site_keys(
+        session, query, limit=limit, offset=offset, sensitive_grid_deg=sensitive_grid_deg
+    )
+    return get_sites_in_order(session, [key.id for key in keys]), total
+
+
+def list_site_keys(
+    session: Session,
+    query: SiteQuery,
+    *,
+    limit: int,
+    offset: int,
+    sensitive_grid_deg: float | None = None,
+) -> tuple[list[SiteKey], int]:
+    """One page of sites ordered by id, as their keys only, and how many match in all.
 
     With ``sensitive_grid_deg``, the bbox is tested against the generalised geometry of
     sensitive sites, so a bbox probe cannot reveal more than the published geometry does.
@@ -147,11 +182,15 @@ def list_sites(
             select(func.count()).select_from(sites).where(*conditions)
         ).scalar_one()
         rows = session.execute(
-            select(sites).where(*conditions).order_by(sites.c.id).limit(limit).offset(offset)
+            select(*_KEY_COLUMNS)
+            .where(*conditions)
+            .order_by(sites.c.id)
+            .limit(limit)
+            .offset(offset)
         ).all()
-        return _load(session, rows), total
+        return [SiteKey(*row) for row in rows], total
     matching = _in_bbox(session, query.bbox, conditions, sensitive_grid_deg)
-    return get_sites_in_order(session, matching[offset : offset + limit]), len(matching)
+    return matching[offset : offset + limit], len(matching)
 
 
 def get_sites_in_order(session: Session, site_ids: Sequence[str]) -> list[StoredSite]:
@@ -165,8 +204,8 @@ def _in_bbox(
     bbox: tuple[float, float, float, float],
     conditions: list,
     sensitive_grid_deg: float | None,
-) -> list[str]:
-    """Ids, in order, of the sites meeting ``conditions`` whose zones meet the box.
+) -> list[SiteKey]:
+    """Keys, in id order, of the sites meeting ``conditions`` whose zones meet the box.
 
     The spatial index yields the sites whose bounds overlap the box. A site whose bounds lie
     inside the box meets it; only those across its edge have their zones read and tested. A
@@ -177,7 +216,7 @@ def _in_bbox(
     if sensitive_grid_deg is not None:
         search = _widened(bbox, 2 * sensitive_grid_deg + 1e-9)
     candidates = session.execute(
-        select(sites.c.id, sites.c.sensitive, *_BOUNDS_COLUMNS)
+        select(*_KEY_COLUMNS, sites.c.sensitive, *_BOUNDS_COLUMNS)
         .where(*conditions, _bounds_overlap(session, search))
         .order_by(sites.c.id)
     ).all()
@@ -193,9 +232,10 @@ def _in_bbox(
         else:
             edge.append(row.id)
     met = set(inside) | set(_zones_meeting(session, edge, bbox, sensitive_grid_deg))
-    return [row.id for row in candidates if row.id in met]
+    return [SiteKey(row.id, row.version, row.updated_at) for row in candidates if row.id in met]
 
 
+_KEY_COLUMNS = (sites.c.id, sites.c.version, sites.c.updated_at)
 _BOUNDS_COLUMNS = (sites.c.min_lon, sites.c.min_lat, sites.c.max_lon, sites.c.max_lat)
 
 

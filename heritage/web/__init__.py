@@ -19,6 +19,7 @@ from heritage.cli import make_commands
 from heritage.config import settings_from_mapping
 from heritage.runtime import Runtime, build_runtime
 from heritage.store.session import sqlite_url
+from heritage.web.published_sites import PublishedSites
 
 __all__ = ["create_app", "get_runtime"]
 
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     clock = app.config.get("CLOCK") or _utc_now
     runtime = build_runtime(settings, database_url, clock)
     app.extensions["heritage"] = runtime
+    app.extensions["published_sites"] = PublishedSites(generalise_deg=settings.sensitive_grid_deg)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     _configure_logging(app)

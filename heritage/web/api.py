@@ -6,16 +6,16 @@ import orjson
 from flask import Blueprint, current_app, jsonify, url_for
 
 from heritage.domain import DesignationKind
-from heritage.export import site_features
 from heritage.risk import LEVELS
 from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 from heritage.store.heartbeats import SCHEDULER, latest_heartbeat
 from heritage.store.session import require_current_schema, schema_revisions
 from heritage.web import params
-from heritage.web.db import get_runtime, get_session
+from heritage.web.db import get_published_sites, get_runtime, get_session
 from heritage.web.openapi import openapi_document
 from heritage.web.params import GEOJSON
+from heritage.web.published_sites import with_properties
 
 __all__ = ["SITE_FILTERS", "bp", "site_query"]
 
@@ -43,17 +43,15 @@ def list_sites():
     args = params.known_args(SITE_FILTERS | {"limit", "offset"})
     query = site_query(args)
     limit, offset = params.page(args, settings)
-    stored, total = site_store.list_sites(
+    keys, total = site_store.list_site_keys(
         get_session(),
         query,
         limit=limit,
         offset=offset,
         sensitive_grid_deg=settings.sensitive_grid_deg,
     )
-    risks = risk_store.latest_assessments(
-        get_session(), [item.site.id for item in stored], top=TOP_EVENTS
-    )
-    features = _features(stored, risks)
+    risks = risk_store.latest_assessments(get_session(), [key.id for key in keys], top=TOP_EVENTS)
+    features = _features(keys, risks)
     body = {
         "type": "FeatureCollection",
         "numberMatched": total,
@@ -68,9 +66,9 @@ def list_sites():
 @bp.get("/api/v1/sites/<site_id>")
 def get_site(site_id: str):
     """One site as a GeoJSON Feature, with its current risk."""
-    item = site_store.get_site(get_session(), site_id)
+    key = site_store.get_site_key(get_session(), site_id)
     risk = risk_store.latest_assessment(get_session(), site_id)
-    return geojson_response(_features([item], {site_id: risk})[0])
+    return geojson_response(_features([key], {site_id: risk})[0])
 
 
 @bp.get("/api/v1/openapi.json")
@@ -105,22 +103,23 @@ def scheduler_health() -> dict:
     return {"status": "stale" if is_stale else "ok", "last_seen_at": beat.last_seen_at.isoformat()}
 
 
-def _features(stored: list[site_store.StoredSite], risks: dict[str, dict]) -> list[dict]:
-    """Many sites at once: coordinates encoded in bulk (40 times faster than one by one)."""
+def _features(keys: list[site_store.SiteKey], risks: dict[str, dict]) -> list[dict]:
+    """The sites' published features (cached by version) with their risk and links."""
     base = url_for("api.list_sites", _external=True)  # one url_for, not one per site
-    return site_features(
-        [item.site for item in stored],
-        generalise_deg=get_runtime().settings.sensitive_grid_deg,
-        extras=[_extra(item, risks.get(item.site.id), f"{base}/{item.site.id}") for item in stored],
-    )
+    by_id = {key.id: key for key in keys}
+    return [
+        with_properties(feature, _extra(by_id[feature["id"]], feature, risks, base))
+        for feature in get_published_sites().features(get_session(), keys)
+    ]
 
 
-def _extra(item: site_store.StoredSite, risk: dict | None, href: str) -> dict:
+def _extra(key: site_store.SiteKey, feature: dict, risks: dict[str, dict], base: str) -> dict:
+    sensitive = feature["properties"]["sensitive"]
     return {
-        "version": item.version,
-        "updated_at": item.updated_at.isoformat(),
-        "risk": risk_summary(risk, is_public_generalised=item.site.sensitive),
-        "links": [{"rel": "self", "type": GEOJSON, "href": href}],
+        "version": key.version,
+        "updated_at": key.updated_at.isoformat(),
+        "risk": risk_summary(risks.get(key.id), is_public_generalised=sensitive),
+        "links": [{"rel": "self", "type": GEOJSON, "href": f"{base}/{key.id}"}],
     }
 
 

@@ -6,11 +6,16 @@ from flask import current_app, g
 
 from heritage.store.session import require_current_schema
 
-__all__ = ["get_session", "get_runtime"]
+__all__ = ["get_published_sites", "get_runtime", "get_session"]
 
 
 def get_runtime():
     return current_app.extensions["heritage"]
+
+
+def get_published_sites():
+    """The process's cache of published site features (``published_sites``)."""
+    return current_app.extensions["published_sites"]
 
 
 def get_session():

@@ -25,9 +25,10 @@ from heritage.store import risk as risk_store
 from heritage.store import sites as site_store
 from heritage.web import api, params
 from heritage.web.alerts_api import ALERT_FILTERS, alert_query
-from heritage.web.db import get_runtime, get_session
+from heritage.web.db import get_published_sites, get_runtime, get_session
 from heritage.web.events_api import EVENT_FILTERS, event_query
 from heritage.web.params import GEOJSON
+from heritage.web.published_sites import with_properties
 
 __all__ = ["CHUNK", "bp", "dumps", "event_features", "site_features"]
 
@@ -71,8 +72,9 @@ def _export_sites(fmt: str) -> Response:
     """Every site the filters of /api/v1/sites select, by id."""
     query = api.site_query(params.known_args(api.SITE_FILTERS))
     grid = get_runtime().settings.sensitive_grid_deg
+    lister = site_store.list_sites if fmt == "csv" else site_store.list_site_keys
     pages = _pages(
-        lambda limit, offset: site_store.list_sites(
+        lambda limit, offset: lister(
             get_session(), query, limit=limit, offset=offset, sensitive_grid_deg=grid
         )
     )
@@ -108,12 +110,14 @@ def _export_alerts(fmt: str) -> Response:
     return _download("alerts", fmt, _geojson(pages, _alert_features))
 
 
-def site_features(stored: list[site_store.StoredSite]) -> list[dict]:
+def site_features(keys: list[site_store.SiteKey]) -> list[dict]:
     """Sites as the API's features (generalised when sensitive) with their latest level."""
-    grid = get_runtime().settings.sensitive_grid_deg
-    return export.site_features(
-        [item.site for item in stored], generalise_deg=grid, extras=_site_extras(stored)
-    )
+    risks = risk_store.latest_assessments(get_session(), [key.id for key in keys], top=0)
+    by_id = {key.id: key for key in keys}
+    return [
+        with_properties(feature, _site_extra(by_id[feature["id"]], risks.get(feature["id"])))
+        for feature in get_published_sites().features(get_session(), keys)
+    ]
 
 
 def event_features(stored: list[event_store.StoredEvent]) -> list[dict]:
@@ -209,26 +213,21 @@ def _download(name: str, fmt: str, body: Iterator[bytes]) -> Response:
     return response
 
 
-def _site_extras(stored: list[site_store.StoredSite]) -> list[dict]:
-    risks = risk_store.latest_assessments(get_session(), [item.site.id for item in stored], top=0)
-    extras = []
-    for item in stored:
-        risk = risks.get(item.site.id)
-        extras.append(
-            {
-                "version": item.version,
-                "updated_at": item.updated_at.isoformat(),
-                "level": risk["level"] if risk else "none",
-                "score": risk["score"] if risk else None,
-                "as_of": risk["as_of"] if risk else None,
-            }
-        )
-    return extras
+def _site_extra(key: site_store.SiteKey, risk: dict | None) -> dict:
+    return {
+        "version": key.version,
+        "updated_at": key.updated_at.isoformat(),
+        "level": risk["level"] if risk else "none",
+        "score": risk["score"] if risk else None,
+        "as_of": risk["as_of"] if risk else None,
+    }
 
 
 def _site_rows(stored: list[site_store.StoredSite]) -> Iterator[list]:
     grid = get_runtime().settings.sensitive_grid_deg
-    extras = [list(extra.values()) for extra in _site_extras(stored)]
+    risks = risk_store.latest_assessments(get_session(), [item.site.id for item in stored], top=0)
+    keys = [site_store.SiteKey(item.site.id, item.version, item.updated_at) for item in stored]
+    extras = [list(_site_extra(key, risks.get(key.id)).values()) for key in keys]
     return export.site_rows(
         [item.site for item in stored],
         generalise_deg=grid,

@@ -127,7 +127,7 @@ def item(collection_id: str, feature_id: str):
     _known(collection_id)
     _plain_args()
     if collection_id == "sites":
-        feature = site_features([site_store.get_site(get_session(), feature_id)])[0]
+        feature = site_features([site_store.get_site_key(get_session(), feature_id)])[0]
     else:
         feature = event_features([event_store.get_event(get_session(), feature_id)[0]])[0]
     href = url_for(".item", collection_id=collection_id, feature_id=feature_id, _external=True)
@@ -140,10 +140,10 @@ def _read(name: str, bbox, interval, limit: int, offset: int) -> tuple[list[dict
     if name == "sites":  # no time: the interval was checked and is ignored
         grid = get_runtime().settings.sensitive_grid_deg
         query = site_store.SiteQuery(bbox=bbox)
-        stored, total = site_store.list_sites(
+        keys, total = site_store.list_site_keys(
             session, query, limit=limit, offset=offset, sensitive_grid_deg=grid
         )
-        return site_features(stored), total
+        return site_features(keys), total
     since, until = interval or (None, None)
     query = event_store.EventQuery(bbox=bbox, since=since, until=until)
     stored, total = event_store.list_events(session, query, limit=limit, offset=offset)

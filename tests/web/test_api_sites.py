@@ -229,14 +229,21 @@ def test_arabic_names_are_sent_as_utf8_text_not_escaped(client, registry):
 def test_a_site_that_a_later_import_changes_is_served_with_its_next_version(
     client, runner, registry, tmp_path, clock
 ):
+    before = client.get("/api/v1/sites/palmyra").get_json()  # the process now holds version 1
+    assert client.get("/api/v1/sites?bbox=38,34,39,35").get_json()["features"][0] == before
     renamed = json.loads(json.dumps(REGISTRY[0]))
     renamed["properties"]["name"] = "Site of Palmyra (renamed)"
+    renamed["geometry"] = mapping(box(38.2, 34.5, 38.21, 34.51))
     clock.now += timedelta(days=1)
     import_sites(runner, write_sites(tmp_path / "renamed.geojson", [renamed]))
 
-    p = client.get("/api/v1/sites/palmyra").get_json()["properties"]
+    one = client.get("/api/v1/sites/palmyra").get_json()
+    listed = client.get("/api/v1/sites?bbox=38,34,39,35").get_json()["features"]
+    p = one["properties"]
 
+    assert listed == [one]
     assert p["name"] == "Site of Palmyra (renamed)"
+    assert shape(one["geometry"]).equals(box(38.2, 34.5, 38.21, 34.51))
     assert p["version"] == 2
     assert p["updated_at"] == clock.now.isoformat()
 
