@@ -11,10 +11,11 @@ name; half lie in the Syria-Iraq box, half over the world, every 50th is sensiti
 in ten falls in the Syria-Iraq box (the dense case: about 50 sites within reach of each),
 the rest over the world; dates spread over the two years before the build day.
 
-The app is served by ``flask --app app serve --no-scheduler`` (waitress, 8 threads) in a
-subprocess, as in production; CLIENTS threads (default 20) each keep one HTTP/1.1 connection
-alive and send the next request as soon as the last one is answered (a closed loop: latency
-is then about CLIENTS times the server's CPU time per request). Each endpoint is a phase of
+The app is served by ``flask --app app serve --no-scheduler`` (gunicorn, WORKERS processes of
+8 threads, default 2) in a subprocess, as in production; CLIENTS threads (default 20) each
+keep one HTTP/1.1 connection alive and send the next request as soon as the last one is
+answered (a closed loop: latency is then about CLIENTS times the server's CPU time per
+request, shared among the cores). Each endpoint is a phase of
 its own: WARMUP requests (default 200), SERIAL_REQUESTS one at a time (default 100: the
 service time alone), then REQUESTS with all clients (default 2,000; the extra endpoints
 EXTRA_REQUESTS, default 500), stopped after PHASE_MAX_S seconds (default 180). Printed per
@@ -330,6 +331,7 @@ class Server:
         }
         command = [sys.executable, "-m", "flask", "--app", "app", "serve", "--no-scheduler"]
         command += ["--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--workers", str(_env("WORKERS", 2))]
         self.log = open(OUT / "api_load-server.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
             command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT
@@ -351,9 +353,17 @@ class Server:
         raise RuntimeError(f"the server did not answer /healthz in {timeout_s:.0f} s")
 
     def cpu_s(self) -> float:
-        """User plus system CPU seconds the server process has used."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User plus system CPU seconds the server's processes (gunicorn's master and its
+        workers) have used."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if stat.parent.name == str(self.process.pid) or int(fields[1]) == self.process.pid:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()  # `serve` exits cleanly on SIGTERM
@@ -579,7 +589,8 @@ def _machine() -> str:
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     return (
         f"machine: {os.cpu_count()} cores, load average {load}, Python {platform.python_version()}"
-        f", SQLite {sqlite3.sqlite_version}, waitress 8 threads, {_env('CLIENTS', 20)} clients"
+        f", SQLite {sqlite3.sqlite_version}, gunicorn {_env('WORKERS', 2)} workers of 8 threads"
+        f", {_env('CLIENTS', 20)} clients"
     )
 
 
@@ -587,6 +598,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--unesco", action="store_true", help="UNESCO list; time the home page")
     parser.add_argument("--replay", choices=ENDPOINTS, help="replay one endpoint in-process")
+    parser.add_argument("--only", help="load-test these endpoints (comma-separated) alone")
     args = parser.parse_args()
     n_sites = _env("SITES", 1250 if args.unesco else 100_000)
     n_events = _env("EVENTS", 100_000 if args.unesco else 1_000_000)
@@ -597,6 +609,11 @@ def main() -> None:
     mixes = _request_mixes(
         database, max(_env("REQUESTS", 2000), _env("EXTRA_REQUESTS", 500)) + _env("WARMUP", 200)
     )
+    if args.only:
+        unknown = set(args.only.split(",")) - set(ENDPOINTS)
+        if unknown:
+            parser.error(f"unknown endpoint(s) {', '.join(sorted(unknown))}; known: {ENDPOINTS}")
+        mixes = {name: paths for name, paths in mixes.items() if name in args.only.split(",")}
     print(_machine())
     server = Server(database)
     try:

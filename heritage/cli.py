@@ -6,7 +6,6 @@ import dataclasses
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -94,11 +93,18 @@ def make_commands(runtime: Runtime, serve_app) -> list[click.Command]:
     @click.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
+    @click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=_default_workers(),
+        show_default="the number of cores, at most 4",
+        help="Web server processes.",
+    )
     @click.option("--no-scheduler", is_flag=True, help="Serve only; run no scheduler process.")
-    def serve(host: str, port: int, no_scheduler: bool) -> None:
+    def serve(host: str, port: int, workers: int, no_scheduler: bool) -> None:
         """Serve the dashboard and API, with the scheduler in a process of its own."""
         _run(require_current_schema, runtime.engine)  # fail early without init-db
-        _serve(serve_app, host, port, with_scheduler=not no_scheduler)
+        _serve(serve_app, host, port, workers=workers, with_scheduler=not no_scheduler)
 
     @click.command("backtest")
     @click.option(
@@ -483,8 +489,38 @@ def _api_keys_group(runtime: Runtime) -> click.Group:
     return group
 
 
-def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
-    import waitress  # noqa: PLC0415 - only serving needs it
+def _default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _serve(app, host: str, port: int, *, workers: int, with_scheduler: bool) -> None:
+    """gunicorn: ``workers`` processes of 8 threads each, forked from this one after the app
+    is built; each worker drops the database connections it inherited (SQLAlchemy's advice
+    for forks). More than one process puts more than one core to work: one Python process
+    answers on one core at a time whatever its threads."""
+    from gunicorn.app.base import BaseApplication  # noqa: PLC0415 - only serving needs it
+
+    engine = app.extensions["heritage"].engine
+
+    class Server(BaseApplication):
+        def load_config(self):
+            bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            options = {
+                "bind": bind,
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": 8,
+                "timeout": 120,  # an export of a large registry streams for a while
+                "graceful_timeout": 10,
+                "loglevel": "warning",
+                "accesslog": None,
+                "post_fork": lambda _server, _worker: engine.dispose(close=False),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
 
     child = None
     if with_scheduler:
@@ -498,10 +534,12 @@ def _serve(app, host: str, port: int, *, with_scheduler: bool) -> None:
             "run",
         ]
         child = subprocess.Popen(command)  # noqa: S603 - our own fixed command line
-    click.echo(f"serving the monitor on http://{host}:{port} (Ctrl-C stops it)")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    click.echo(
+        f"serving the monitor on http://{host}:{port} with {workers} worker process(es) "
+        "(Ctrl-C stops it)"
+    )
     try:
-        waitress.serve(app, host=host, port=port, threads=8, _quiet=True)
+        Server().run()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
