@@ -31,6 +31,7 @@ from heritage.pipeline import reports
 from heritage.pipeline.backtest import run_backtest
 from heritage.risk import LEVELS
 from heritage.runtime import Runtime
+from heritage.store import api_keys as api_key_store
 from heritage.store import feeds
 from heritage.store import sites as site_store
 from heritage.store.session import database_label, migrate, require_current_schema
@@ -484,6 +485,32 @@ def _api_keys_group(runtime: Runtime) -> click.Group:
         with _session(runtime) as session:
             key = pipeline.create_api_key(session, name, now=runtime.clock())
         click.echo(f"API key for {name} (store it now; only its hash is kept):")
+        click.echo(key)
+
+    @group.command("list")
+    def list_() -> None:
+        """One line per key: name, created, and when it was revoked."""
+        with _session(runtime) as session:
+            found = api_key_store.list_api_keys(session)
+        for key in found:
+            revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+            click.echo(f"{key.name}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t{revoked}")
+
+    @group.command("revoke")
+    @click.argument("name")
+    def revoke(name: str) -> None:
+        """Refuse NAME's key from now on."""
+        with _session(runtime) as session:
+            pipeline.revoke_api_key(session, name, now=runtime.clock())
+        click.echo(f"API key of {name} revoked")
+
+    @group.command("rotate")
+    @click.argument("name")
+    def rotate(name: str) -> None:
+        """A new key for NAME (the old one stops working); printed once, on the last line."""
+        with _session(runtime) as session:
+            key = pipeline.rotate_api_key(session, name, now=runtime.clock())
+        click.echo(f"new API key for {name} (store it now; the old one no longer works):")
         click.echo(key)
 
     return group

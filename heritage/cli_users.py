@@ -61,9 +61,16 @@ def users_group(runtime: Runtime) -> click.Group:
     def disable(username: str) -> None:
         """Lock an account out (its history stays)."""
         with command_session(runtime) as session:
-            user_store.update_user(session, username, disabled=True)
-            session.commit()
+            users.set_disabled(session, username, True)
         click.echo(f"user {username} disabled")
+
+    @group.command("enable")
+    @click.argument("username")
+    def enable(username: str) -> None:
+        """Let a disabled account in again."""
+        with command_session(runtime) as session:
+            users.set_disabled(session, username, False)
+        click.echo(f"user {username} enabled")
 
     return group
 

@@ -109,6 +109,17 @@ def test_api_key_is_printed_alone_on_the_last_line(runner):
     assert again.exit_code == 1 and "exists already" in again.output
 
 
+def test_api_keys_are_listed_rotated_and_revoked_by_name(runner):
+    runner.invoke(args=["api-keys", "create", "partner-a"])
+    assert "partner-a\tcreated " in runner.invoke(args=["api-keys", "list"]).output
+    rotated = runner.invoke(args=["api-keys", "rotate", "partner-a"])
+    assert rotated.exit_code == 0 and "the old one no longer works" in rotated.output
+    assert runner.invoke(args=["api-keys", "revoke", "partner-a"]).exit_code == 0
+    assert "\trevoked " in runner.invoke(args=["api-keys", "list"]).output
+    unknown = runner.invoke(args=["api-keys", "revoke", "nobody"])
+    assert unknown.exit_code == 1 and "nobody" in unknown.output
+
+
 def test_a_folder_is_ingested_file_by_file(runner, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -9,6 +9,8 @@ from heritage.pipeline.events import (
     ingest_event_file,
     ingest_event_json,
     ingest_location,
+    revoke_api_key,
+    rotate_api_key,
 )
 from heritage.pipeline.risk import AssessResult, match_and_assess
 from heritage.pipeline.sites import (
@@ -24,6 +26,8 @@ __all__ = [
     "ImportResult",
     "IngestResult",
     "create_api_key",
+    "revoke_api_key",
+    "rotate_api_key",
     "import_site_files",
     "import_whc_list",
     "ingest_event_file",

@@ -35,6 +35,8 @@ __all__ = [
     "IngestResult",
     "check_source_name",
     "create_api_key",
+    "revoke_api_key",
+    "rotate_api_key",
     "ingest_event_file",
     "ingest_event_json",
     "ingest_location",
@@ -91,6 +93,19 @@ def create_api_key(session: Session, name: str, *, now: datetime) -> str:
     check_source_name(name, where="api-keys create")
     key = secrets.token_urlsafe(32)
     api_keys.create_api_key(session, name, key, now=now)
+    session.commit()
+    return key
+
+
+def revoke_api_key(session: Session, name: str, *, now: datetime) -> None:
+    api_keys.revoke_api_key(session, name, now=now)
+    session.commit()
+
+
+def rotate_api_key(session: Session, name: str, *, now: datetime) -> str:
+    """A new key for partner ``name`` (revoked or not); the old key stops working at once."""
+    key = secrets.token_urlsafe(32)
+    api_keys.reissue_api_key(session, name, key, now=now)
     session.commit()
     return key
 

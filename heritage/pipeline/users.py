@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from heritage.errors import InvalidInputError
+from heritage.errors import ConflictError, InvalidInputError
 from heritage.store import users as store
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ __all__ = [
     "check_login",
     "create_user",
     "has_role",
+    "set_disabled",
     "set_password",
     "set_role",
 ]
@@ -48,8 +49,25 @@ def create_user(session: Session, username: str, password: str, role: str, *, no
 
 def set_role(session: Session, username: str, role: str) -> None:
     _check_role(role)
+    if role != "admin":
+        _keep_an_admin(session, username, "lose the admin role")
     store.update_user(session, username, role=role)
     session.commit()
+
+
+def set_disabled(session: Session, username: str, disabled: bool) -> None:
+    """Lock an account out, or let it in again (its history stays either way)."""
+    if disabled:
+        _keep_an_admin(session, username, "be disabled")
+    store.update_user(session, username, disabled=disabled)
+    session.commit()
+
+
+def _keep_an_admin(session: Session, username: str, change: str) -> None:
+    """Refuse a change that would leave no enabled admin: nobody could then manage accounts."""
+    admins = [u.username for u in store.list_users(session) if u.role == "admin" and not u.disabled]
+    if admins == [username]:
+        raise ConflictError(f"{username} is the only enabled admin and cannot {change}")
 
 
 def set_password(session: Session, username: str, password: str) -> None:

@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_logging(app)
 
     from heritage.web import (  # noqa: PLC0415
+        account_pages,
         admin_pages,
         alerts_api,
         api,
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site_pages.bp)
     app.register_blueprint(report_desk.bp)
     app.register_blueprint(admin_pages.bp)
+    app.register_blueprint(account_pages.bp)
     app.register_blueprint(dashboard.bp)
     # The API writes with bearer keys and the subscription links carry signed tokens: no
     # cookie authenticates them, so CSRF does not apply; every other form carries a token.
