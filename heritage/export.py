@@ -29,6 +29,7 @@ __all__ = [
     "RISK_COLUMNS",
     "alert_features",
     "alert_properties",
+    "alert_state",
     "csv_chunks",
     "event_feature",
     "event_row",
@@ -217,12 +218,11 @@ def event_row(
     return [flat[column] for column in EVENT_CSV_COLUMNS]
 
 
-def alert_properties(alert: Alert, *, site_name: str, url: str) -> dict:
-    """The ``ALERT_CSV_COLUMNS`` of one alert; its events are counted, never listed."""
+def alert_state(alert: Alert) -> dict:
+    """An alert's state as every published shape of it starts (the API's JSON, the exports)."""
     return {
         "id": alert.id,
         "site_id": alert.site_id,
-        "site_name": site_name,
         "status": alert.status.value,
         "trigger": alert.trigger.value,
         "level": alert.level,
@@ -235,6 +235,17 @@ def alert_properties(alert: Alert, *, site_name: str, url: str) -> dict:
         "snoozed_until": _iso(alert.snoozed_until),
         "disposition": alert.disposition.value if alert.disposition else None,
         "note": alert.note,
+    }
+
+
+def alert_properties(alert: Alert, *, site_name: str, url: str) -> dict:
+    """The ``ALERT_CSV_COLUMNS`` of one alert; its events are counted, never listed."""
+    state = alert_state(alert)
+    return {
+        "id": state.pop("id"),
+        "site_id": state.pop("site_id"),
+        "site_name": site_name,
+        **state,
         "n_events": len(alert.event_refs),
         "url": url,
     }

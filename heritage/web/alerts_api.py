@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, request
 
+from heritage import export
 from heritage.domain import Alert, AlertStatus, Channel, Disposition
 from heritage.errors import InvalidInputError, Problem
 from heritage.jobs import JOB_TABLE, JOBS
@@ -151,21 +152,7 @@ def _detail(alert_id: int, *, show_targets: bool) -> dict:
 
 def _alert(alert: Alert, *, is_sensitive: bool) -> dict:
     settings = get_runtime().settings
-    return {
-        "id": alert.id,
-        "site_id": alert.site_id,
-        "status": alert.status.value,
-        "trigger": alert.trigger.value,
-        "level": alert.level,
-        "peak_level": alert.peak_level,
-        "score": alert.score,
-        "as_of": alert.as_of.isoformat(),
-        "opened_at": alert.opened_at.isoformat(),
-        "updated_at": alert.updated_at.isoformat(),
-        "resolved_at": _iso(alert.resolved_at),
-        "snoozed_until": _iso(alert.snoozed_until),
-        "disposition": alert.disposition.value if alert.disposition else None,
-        "note": alert.note,
+    return export.alert_state(alert) | {
         "events": [] if is_sensitive else list(alert.event_refs),
         "reasons": [WITHHELD_REASON] if is_sensitive else list(alert.reasons),
         "version": alert.version,
