@@ -5,6 +5,7 @@ from __future__ import annotations
 from heritage.web.openapi.objects import (
     ALERT_STATUSES,
     DATE,
+    DATE_OR_DATETIME,
     DISPOSITIONS,
     LEVELS,
     LINK,
@@ -40,7 +41,7 @@ def paths() -> dict:
                         "since",
                         "Changed at or after: an ISO date (00:00 UTC) or a date-time with "
                         "a timezone",
-                        {"type": "string"},
+                        DATE_OR_DATETIME,
                     ),
                     *PAGE,
                 ],

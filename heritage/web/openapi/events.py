@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from heritage.web.openapi.objects import (
+    BBOX,
     DATE,
     EVENT_TYPES,
     LINK,
@@ -27,7 +28,7 @@ def paths() -> dict:
                 "operationId": "listEvents",
                 "summary": "Events as GeoJSON points, newest first, paged",
                 "parameters": [
-                    param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84)", {"type": "string"}),
+                    param("bbox", "min_lon,min_lat,max_lon,max_lat (WGS84)", BBOX),
                     param("since", "Events ending on or after this ISO date", DATE),
                     param("until", "Events starting on or before this ISO date", DATE),
                     param("type", "Event type", {"type": "string", "enum": EVENT_TYPES}),

@@ -24,6 +24,10 @@ __all__ = [
 ]
 
 DATE = {"type": "string", "format": "date"}
+DATE_OR_DATETIME = {"anyOf": [DATE, {"type": "string", "format": "date-time"}]}
+_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+BBOX = {"type": "string", "pattern": f"^{_NUMBER}(,{_NUMBER}){{3}}$"}
+BBOX_OGC = {"type": "string", "pattern": f"^{_NUMBER}(,{_NUMBER}){{3}}(,{_NUMBER},{_NUMBER})?$"}
 ROW_ID = {"type": "integer", "minimum": 0, "maximum": ROW_ID_MAX}
 EVENT_TYPES = [
     "airstrike",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from heritage.web.openapi.exports import feature_collection
 from heritage.web.openapi.objects import (
+    BBOX_OGC,
     LINK,
     error_response,
     geojson_response,
@@ -26,7 +27,7 @@ _ITEMS = [
         "bbox",
         "min_lon,min_lat,max_lon,max_lat (CRS84; six numbers with heights are accepted); "
         "min_lon > max_lon crosses the antimeridian",
-        {"type": "string"},
+        BBOX_OGC,
     ),
     param(
         "datetime",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heritage.web.openapi.objects import DATE, LINK, PAGE, error_response, param
+from heritage.web.openapi.objects import BBOX, DATE, LINK, PAGE, error_response, param
 
 __all__ = ["paths", "schemas"]
 
@@ -27,7 +27,7 @@ def paths() -> dict:
                         "bbox",
                         "min_lon,min_lat,max_lon,max_lat (WGS84); min_lon > max_lon "
                         "crosses the antimeridian",
-                        {"type": "string"},
+                        BBOX,
                     ),
                     param(
                         "country",
