@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -520,14 +521,28 @@ def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def _after_fork(app) -> None:
+    """In a new worker: drop the inherited connections, then build the published site
+    features in the background (the first visitors would otherwise wait for them)."""
+    runtime = app.extensions["heritage"]
+    runtime.engine.dispose(close=False)
+
+    def warm() -> None:
+        try:
+            with runtime.session() as session:
+                app.extensions["published_sites"].warm(session)
+        except Exception:  # only a head start: requests build what they need anyway
+            logging.getLogger(__name__).warning("published sites not built ahead", exc_info=True)
+
+    threading.Thread(target=warm, name="warm-published-sites", daemon=True).start()
+
+
 def _serve(app, host: str, port: int, *, workers: int, with_scheduler: bool) -> None:
     """gunicorn: ``workers`` processes of 8 threads each, forked from this one after the app
     is built; each worker drops the database connections it inherited (SQLAlchemy's advice
     for forks). More than one process puts more than one core to work: one Python process
     answers on one core at a time whatever its threads."""
     from gunicorn.app.base import BaseApplication  # noqa: PLC0415 - only serving needs it
-
-    engine = app.extensions["heritage"].engine
 
     class Server(BaseApplication):
         def load_config(self):
@@ -541,7 +556,7 @@ def _serve(app, host: str, port: int, *, workers: int, with_scheduler: bool) -> 
                 "graceful_timeout": 10,
                 "loglevel": "warning",
                 "accesslog": None,
-                "post_fork": lambda _server, _worker: engine.dispose(close=False),
+                "post_fork": lambda _server, _worker: _after_fork(app),
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -157,6 +157,12 @@ def list_sites(
     sensitive_grid_deg: float | None = None,
 ) -> tuple[list[StoredSite], int]:
     """One page of sites ordered by id, and how many match in all (see ``list_site_keys``)."""
+    if query.bbox is None:  # one query for the page's rows, not keys first
+        conditions = _conditions(query)
+        rows = session.execute(
+            select(sites).where(*conditions).order_by(sites.c.id).limit(limit).offset(offset)
+        ).all()
+        return _load(session, rows), _count(session, conditions)
     keys, total = list_site_keys(
         session, query, limit=limit, offset=offset, sensitive_grid_deg=sensitive_grid_deg
     )
@@ -178,9 +184,7 @@ def list_site_keys(
     """
     conditions = _conditions(query)
     if query.bbox is None:
-        total = session.execute(
-            select(func.count()).select_from(sites).where(*conditions)
-        ).scalar_one()
+        total = _count(session, conditions)
         rows = session.execute(
             select(*_KEY_COLUMNS)
             .where(*conditions)
@@ -191,6 +195,10 @@ def list_site_keys(
         return [SiteKey(*row) for row in rows], total
     matching = _in_bbox(session, query.bbox, conditions, sensitive_grid_deg)
     return matching[offset : offset + limit], len(matching)
+
+
+def _count(session: Session, conditions: list) -> int:
+    return session.execute(select(func.count()).select_from(sites).where(*conditions)).scalar_one()
 
 
 def get_sites_in_order(session: Session, site_ids: Sequence[str]) -> list[StoredSite]:

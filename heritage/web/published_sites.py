@@ -5,7 +5,8 @@ generalising sensitive ones and writing their coordinates was two thirds of the 
 list or export. Each site's feature (everything but its risk and links) is built once per
 version; the zones are kept as JSON already written (``orjson.Fragment``), so only the cheap
 properties are serialised again. A new version of a site misses the cache and replaces it.
-Each process keeps its own copy, at most ``capacity`` sites, least recently used out first.
+Each process keeps its own copy, at most ``capacity`` sites, least recently used out first;
+a server's worker builds it when it starts (``warm``), so no visitor waits for it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ __all__ = ["PublishedSites", "with_properties"]
 
 
 class PublishedSites:
-    def __init__(self, *, generalise_deg: float, capacity: int = 100_000):
+    def __init__(self, *, generalise_deg: float, capacity: int = 20_000):
         self._generalise_deg = generalise_deg
         self._capacity = capacity
         self._features: OrderedDict[str, tuple[int, dict]] = OrderedDict()
@@ -39,6 +40,14 @@ class PublishedSites:
         for start in range(0, len(missing), 5000):
             cached |= self._build(session, missing[start : start + 5000])
         return [cached[key.id] for key in keys if cached[key.id] is not None]
+
+    def warm(self, session: Session) -> int:
+        """Build the features of the registry's first ``capacity`` sites (by id), so that the
+        first requests of a new server process find them; returns how many were built."""
+        keys, _ = site_store.list_site_keys(
+            session, site_store.SiteQuery(), limit=self._capacity, offset=0
+        )
+        return len(self.features(session, keys))
 
     def _get(self, key: site_store.SiteKey) -> dict | None:
         entry = self._features.get(key.id)

@@ -712,3 +712,12 @@ def test_a_sensitive_sites_geometry_citation_is_withheld_too(client, runner, tmp
 )
 def test_a_nul_character_in_a_request_is_a_clear_400_on_every_database(client, path):
     assert_error(client.get(path), 400, "invalid_input")
+
+
+def test_a_new_server_process_builds_the_published_sites_ahead_up_to_its_capacity(app, registry):
+    from heritage.web.published_sites import PublishedSites
+
+    runtime = app.extensions["heritage"]
+    with runtime.session() as session:
+        assert PublishedSites(generalise_deg=0.05).warm(session) == len(registry)
+        assert PublishedSites(generalise_deg=0.05, capacity=2).warm(session) == 2
