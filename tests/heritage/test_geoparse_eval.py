@@ -83,7 +83,7 @@ def test_team_reports_locate_the_event_within_25_km_of_gold(team_documents):
             km_between(*event["geometry"]["coordinates"], gold["lon"], gold["lat"]) <= 25
         )
 
-    assert located / len(team_documents) >= 0.60  # measured 0.667 (44 of 66)
+    assert located / len(team_documents) >= 0.86  # measured 0.894 (59 of 66)
 
 
 def test_team_reports_get_the_event_type_right(team_documents):
@@ -93,7 +93,9 @@ def test_team_reports_get_the_event_type_right(team_documents):
         if (event := most_confident(document)) is not None
     ]
 
-    assert sum(gold == ours for gold, ours in typed) / len(typed) >= 0.58  # measured 0.643
+    # measured 0.607 (37 of 61; 36 of 56 before the events located by the report's first
+    # sentence, whose place-less sentences often carry only "killed")
+    assert sum(gold == ours for gold, ours in typed) / len(typed) >= 0.58
 
 
 def test_team_reports_find_the_place_names_they_contain(team_documents):
@@ -107,7 +109,7 @@ def test_team_reports_find_the_place_names_they_contain(team_documents):
 
     precision = sum(any(overlaps(f, g) for g in gold) for f in found) / len(found)
     recall = sum(any(overlaps(f, g) for f in found) for g in gold) / len(gold)
-    assert precision >= 0.95  # measured 0.985
+    assert precision >= 0.97  # measured 0.995
     assert recall >= 0.83  # measured 0.868
 
 
@@ -121,8 +123,9 @@ def test_team_reports_raise_no_event_at_a_registry_site_far_from_gold(team_docum
         > 25
     ]
 
-    # measured 1: "the Tal as-Sultan area of western Rafah" read as Tell es-Sultan, Jericho
-    assert len(far) <= 1, far
+    # measured 0 ("the Tal as-Sultan area of western Rafah" was read as Tell es-Sultan, Jericho,
+    # until a part read far from the place it is a part of gave way to that place)
+    assert far == []
 
 
 def test_negatives_raise_no_alarm_at_a_registry_site_or_in_another_country(cache):
@@ -203,6 +206,6 @@ def test_ucdp_syria_headlines_are_located_near_the_coded_point(cache):
             place = max(local, key=lambda r: r.certainty).place if local else None
         located += place is not None and km_between(place.lon, place.lat, lon, lat) <= 25
 
-    # measured 0.203 of 296; most headlines that name the place lose it to the heading rule of
-    # parse._plausible (a text that is one heading keeps no GeoNames name)
-    assert located / len(sample) >= 0.17
+    # measured 0.314 of 296 (0.203 before provinces, closeness and the roles of places);
+    # most misses name no place within 25 km of the coded point, or several places
+    assert located / len(sample) >= 0.29

@@ -1,0 +1,243 @@
+"""Which place a name means, and which place of a sentence is where the event was.
+
+A small gazetteer of real places (GeoNames points and populations, rounded) and the
+first-level units of the package, so that each rule is seen on the collision it is for.
+"""
+
+import pytest
+
+from heritage.geoparse.admin import admin_places, unit_names
+from heritage.geoparse.gazetteer import Gazetteer, Place, PlaceKind
+from heritage.geoparse.parse import extract_events
+
+COUNTRY, TOWN = PlaceKind.COUNTRY, PlaceKind.POPULATED
+PLACES = [
+    Place("gn:99237", "Iraq", 43.8, 33.0, COUNTRY, "IQ", population=38_433_600),
+    Place("gn:163843", "Syria", 38.5, 35.0, COUNTRY, "SY", population=16_906_283),
+    Place("gn:2215636", "Libya", 17.0, 27.0, COUNTRY, "LY", population=6_678_567),
+    Place("gn:298795", "Turkey", 35.0, 39.0, COUNTRY, "TR", population=82_319_724),
+    Place("gn:690791", "Ukraine", 31.4, 49.0, COUNTRY, "UA", population=40_000_000),
+    Place("gn:69543", "Yemen", 47.5, 15.5, COUNTRY, "YE", population=28_498_687),
+    Place("gn:6254930", "Palestine", 35.2, 31.9, COUNTRY, "PS", population=4_569_087),
+    Place("gn:294640", "Israel", 34.9, 31.5, COUNTRY, "IL", population=8_883_800),
+    Place("gn:357994", "Egypt", 30.0, 26.0, COUNTRY, "EG", population=98_423_595),
+    Place("gn:6252001", "United States", -98.5, 39.8, COUNTRY, "US", population=327_167_434),
+    Place("gn:388349", "Ramadi", 43.3, 33.42, TOWN, "IQ", population=223_500),
+    Place("gn:99072", "Mosul", 43.12, 36.34, TOWN, "IQ", population=1_683_000),
+    Place("gn:94298", "Sinjār", 41.87, 36.32, TOWN, "IQ", population=38_000),
+    Place("gn:163270", "Sinjār", 36.93, 35.86, TOWN, "SY", population=0),
+    Place("gn:320392", "Ambar", 40.45, 37.9, TOWN, "TR", population=2_600, names=("Anbar",)),
+    Place("gn:750598", "Bünyan", 35.86, 38.85, TOWN, "TR", population=12_821, names=("Bunyan",)),
+    Place("gn:2210554", "Sirte", 16.59, 31.21, TOWN, "LY", population=106_705, names=("Surt",)),
+    Place("gn:2214846", "Misratah", 15.09, 32.38, TOWN, "LY", population=355_657,
+          names=("Misrata",)),
+    Place("gn:361058", "Alexandria", 29.92, 31.2, TOWN, "EG", population=3_811_516),
+    Place("gn:4744091", "Alexandria", -77.05, 38.8, TOWN, "US", "VA", 150_575),
+    Place("gn:703448", "Kyiv", 30.52, 50.45, TOWN, "UA", population=2_952_301, names=("Kiev",)),
+    Place("gn:709717", "Donetsk", 37.8, 48.02, TOWN, "UA", population=929_063),
+    Place("gn:711660", "Bucha", 30.22, 50.55, TOWN, "UA", population=42_279),
+    Place("gn:78754", "Mukalla", 49.12, 14.54, TOWN, "YE", population=594_951),
+    Place("gn:170592", "Tadmur", 38.28, 34.56, TOWN, "SY", population=51_323, names=("Palmyra",)),
+    Place("gn:281102", "Gaza", 34.47, 31.5, TOWN, "PS", population=410_000),
+    Place("gn:281141", "Rafah", 34.25, 31.29, TOWN, "PS", population=126_305),
+    Place("gn:7303419", "An Nuşayrāt", 34.39, 31.45, TOWN, "PS", names=("Nuseirat",)),
+    Place("gn:293397", "Tel Aviv", 34.78, 32.08, TOWN, "IL", population=432_892),
+    Place("gn:5298046", "Goodyear", -112.36, 33.44, TOWN, "US", "AZ", 79_003, names=("Egypt",)),
+    Place("gn:4156404", "Gainesville", -82.32, 29.65, TOWN, "US", "FL", 145_214),
+    Place("gn:4196586", "Gainesville", -83.82, 34.3, TOWN, "US", "GA", 40_983),
+    # Two districts of one name: Kyiv's, and a made-up twin in Kharkiv that is larger.
+    Place("gn:9999102", "Shevchenkivskyi", 30.5, 50.45, TOWN, "UA", population=220_000,
+          names=("Shevchenkivskyi district",)),
+    Place("gn:9999103", "Shevchenkivskyi", 36.2, 50.0, TOWN, "UA", population=300_000,
+          names=("Shevchenkivskyi district",)),
+    # Tell es-Sultan, ancient Jericho: what "Tal as-Sultan" (a quarter of Rafah) also spells.
+    Place("gn:9999101", "Tell es-Sultan", 35.44, 31.87, PlaceKind.FACILITY, "PS",
+          names=("Tal as-Sultan",)),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return Gazetteer.build([], [*PLACES, *admin_places(["IQ", "SY", "UA", "YE", "PS", "US"])])
+
+
+def event_places(gazetteer, text):
+    return [event.place.place.name for event in extract_events(text, gazetteer).events]
+
+
+def reading(gazetteer, text, surface):
+    extraction = extract_events(text, gazetteer)
+    return next(r for r, _ in extraction.mentions if r.mention.surface == surface)
+
+
+# --- administrative units ----------------------------------------------------------------------
+
+
+def test_a_unit_has_its_curated_name_and_the_name_with_each_word_of_a_unit():
+    names = unit_names("Donetska", "region", ("Donetsk",))
+
+    assert names[0] == "Donetsk"
+    assert {"Donetska", "Donetsk region", "Donetsk oblast", "Donetsk Oblast"} <= set(names)
+    assert "Donetsk province" in names
+
+
+def test_a_unit_named_like_a_region_or_an_ordinary_word_needs_the_word_of_a_unit():
+    assert "Crimea" not in unit_names("Crimea", "republic", (), regions={"crimea"})
+    north = unit_names("North", "governorate")
+    assert "North" not in north and "North governorate" in north
+
+
+def test_units_come_with_iso_codes_points_and_no_wards_or_parishes():
+    units = {p.id: p for p in admin_places(["IQ", "EE"])}
+
+    anbar = units["adm:IQ-AN"]
+    assert anbar.name == "Anbar" and anbar.kind is PlaceKind.ADMIN1 and anbar.country == "IQ"
+    assert "Al Anbar" in anbar.names and "Anbar province" in anbar.names
+    assert 40 < anbar.lon < 44 and 31 < anbar.lat < 35
+    assert anbar.precision_m == 100_000.0
+    # Estonia's 15 counties, not its 79 municipalities (towns the gazetteer has already)
+    assert sum(p.country == "EE" for p in units.values()) == 15
+
+
+# --- which place a name means ------------------------------------------------------------------
+
+
+def test_a_province_named_in_a_story_about_its_country_is_the_province(gazetteer):
+    found = reading(gazetteer, "A car bomb killed 13 soldiers in Anbar, Iraq.", "Anbar")
+
+    assert found.place.id == "adm:IQ-AN"
+    assert "a province or state" in found.why
+
+
+def test_a_town_that_shares_its_provinces_name_is_the_town(gazetteer):
+    town = reading(gazetteer, "Shelling hit Donetsk on Monday.", "Donetsk")
+    unit = reading(gazetteer, "Shelling hit villages in the Donetsk region.", "Donetsk region")
+
+    assert town.place.kind is PlaceKind.POPULATED
+    assert unit.place.id == "adm:UA-14"
+
+
+def test_a_small_foreign_town_is_no_reading_in_a_story_about_other_countries(gazetteer):
+    text = (
+        "Forces of Libya's unity government took the last buildings held by Islamic State in "
+        "Sirte. Fighters of the al-Bunyan al-Marsous operation, most of them from Misrata, "
+        "cleared the seafront after air strikes."
+    )
+
+    surfaces = {r.mention.surface for r, _ in extract_events(text, gazetteer).mentions}
+
+    assert "Bunyan" not in surfaces
+    assert {"Sirte", "Misrata"} <= surfaces
+
+
+def test_a_place_near_the_others_beats_a_second_countrys_votes(gazetteer):
+    text = (
+        "Islamic State fighters swept into Sinjar on Sunday, killing men and abducting women. "
+        "The district lies close to the border with Syria, west of Mosul. Syria's war spilled "
+        "over."
+    )
+
+    found = reading(gazetteer, text, "Sinjar")
+
+    assert found.place.country == "IQ"
+    assert any("from Mosul" in why for why in found.why)
+
+
+def test_a_countrys_own_name_means_the_country_not_a_town_it_is_another_name_of(gazetteer):
+    text = "Visitors from Egypt toured Gainesville and Goodyear this week."
+
+    assert reading(gazetteer, text, "Egypt").place.kind is PlaceKind.COUNTRY
+
+
+def test_a_town_named_with_its_state_is_the_town_in_that_state(gazetteer):
+    text = (
+        "Two people were shot in Gainesville, Georgia, on Friday, police in the United States said."
+    )
+
+    found = reading(gazetteer, text, "Gainesville")
+
+    assert found.place.admin1 == "GA"
+    assert any("as the text says" in why for why in found.why)
+
+
+def test_a_lone_reading_abroad_is_unsure(gazetteer):
+    text = "Shelling hit Alexandria, killing two, Iraqi officials said in Ramadi."
+
+    found = reading(gazetteer, text, "Alexandria")
+
+    assert found.is_abroad and found.certainty <= 0.5
+
+
+# --- which place of a sentence is where the event was ------------------------------------------
+
+
+def test_a_town_named_with_the_province_it_is_the_capital_of_locates_the_event(gazetteer):
+    text = "Islamic State fighters overran Ramadi, the capital of Anbar province, on Sunday."
+
+    assert event_places(gazetteer, text) == ["Ramadi"]
+
+
+def test_the_reference_point_of_an_apposition_does_not_locate_the_event(gazetteer):
+    text = "Russian troops killed civilians in Bucha, the town north-west of Kiev, in March."
+
+    assert event_places(gazetteer, text) == ["Bucha"]
+
+
+def test_a_government_named_by_its_capital_is_not_where_the_event_was(gazetteer):
+    text = "Kiev forces shelled Donetsk overnight, killing two civilians."
+
+    assert event_places(gazetteer, text) == ["Donetsk"]
+
+
+def test_a_quarter_read_far_from_its_town_gives_way_to_the_town(gazetteer):
+    text = "An air strike hit the Tal as-Sultan area of western Rafah, killing 45 people."
+
+    assert event_places(gazetteer, text) == ["Rafah"]
+
+
+def test_where_the_wounded_were_flown_is_not_where_the_event_was(gazetteer):
+    text = (
+        "Israeli special forces freed four hostages in a raid on Nuseirat in central Gaza. "
+        "The freed captives, seized at a festival, were flown by helicopter to a hospital "
+        "near Tel Aviv."
+    )
+
+    assert "Tel Aviv" not in event_places(gazetteer, text)
+
+
+def test_an_event_in_a_sentence_naming_no_place_takes_the_place_the_report_opens_with(
+    gazetteer,
+):
+    text = (
+        "Yemeni troops entered Mukalla on Sunday, ending a year of rule by the group. "
+        "Coalition officials said hundreds of militants had been killed."
+    )
+
+    (event,) = extract_events(text, gazetteer).events
+
+    assert event.place.place.name == "Mukalla"
+    assert event.role.startswith("the place the report opens with")
+
+
+def test_a_report_that_opens_on_a_past_event_lends_its_place_to_no_later_sentence(gazetteer):
+    text = (
+        "Ten years ago this week, Islamic State militants blew up the Temple of Bel in "
+        "Palmyra. A week earlier the group had destroyed a smaller temple nearby."
+    )
+
+    assert extract_events(text, gazetteer).events == []
+
+
+def test_where_fighters_retreated_from_is_where_they_were(gazetteer):
+    text = "Islamist fighters retreating from Mukalla set fire to the port's warehouses."
+
+    assert event_places(gazetteer, text) == ["Mukalla"]
+
+
+def test_a_district_named_with_its_city_is_read_inside_the_city(gazetteer):
+    text = "A missile hit a hospital in the Shevchenkivskyi district of Kyiv, killing two."
+
+    found = reading(gazetteer, text, "Shevchenkivskyi district")
+
+    assert found.place.id == "gn:9999102"
+    assert any("as the text says" in why for why in found.why)
