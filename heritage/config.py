@@ -60,6 +60,11 @@ class Settings:
     )
     page_limit_default: int = _doc(100, "Items per page of an API list when no limit= is given.")
     page_limit_max: int = _doc(1000, "Largest limit= an API list accepts.")
+    published_sites_max: int = _doc(
+        20_000,
+        "Sites whose published GeoJSON each server process keeps in memory (built when it "
+        "starts; about 2-5 KB a site): raise it to the registry's size when it is larger.",
+    )
     sensitive_grid_deg: float = _doc(
         0.05,
         "Grid (degrees, about 5 km) to which a sensitive site's published geometry is "

@@ -44,7 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     clock = app.config.get("CLOCK") or _utc_now
     runtime = build_runtime(settings, database_url, clock)
     app.extensions["heritage"] = runtime
-    app.extensions["published_sites"] = PublishedSites(generalise_deg=settings.sensitive_grid_deg)
+    app.extensions["published_sites"] = PublishedSites(
+        generalise_deg=settings.sensitive_grid_deg, capacity=settings.published_sites_max
+    )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     _configure_logging(app)
