@@ -10,7 +10,7 @@ from datetime import datetime
 
 import shapely
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import String, delete, func, insert, select, text, update
+from sqlalchemy import String, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from heritage.domain import (
@@ -99,6 +99,7 @@ class SiteQuery:
     designation: str | None = None
     in_danger: bool | None = None
     level: str | None = None  # the level of the site's latest assessment ('none' if never assessed)
+    name: str | None = None  # part of any of its names, or its id (Latin letters in any case)
 
 
 def save_sites(session: Session, new_sites: Iterable[Site], *, now: datetime) -> SaveOutcome:
@@ -576,6 +577,18 @@ def _bounds(site: Site) -> tuple[float | None, ...]:
 
 def _conditions(query: SiteQuery) -> list:
     conditions = []
+    if query.name:
+        part = query.name.lower()
+        named = select(site_names.c.site_id).where(
+            func.lower(site_names.c.name).contains(part, autoescape=True)
+        )
+        conditions.append(
+            or_(
+                func.lower(sites.c.name).contains(part, autoescape=True),
+                sites.c.id == part,
+                sites.c.id.in_(named),
+            )
+        )
     if query.level is not None:
         newest = (
             select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))

@@ -21,7 +21,7 @@ __all__ = ["SITE_FILTERS", "bp", "site_query"]
 
 bp = Blueprint("api", __name__)
 
-SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "level"}
+SITE_FILTERS = {"bbox", "country", "designation", "in_danger", "level", "q"}
 TOP_EVENTS = 5  # the contributions a site's risk summary lists
 
 
@@ -33,6 +33,7 @@ def site_query(args: dict) -> site_store.SiteQuery:
         designation=params.choice(args, "designation", [k.value for k in DesignationKind]),
         in_danger=params.boolean(args, "in_danger"),
         level=params.choice(args, "level", list(LEVELS)),
+        name=params.search_text(args, "q"),
     )
 
 

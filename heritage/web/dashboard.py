@@ -42,7 +42,9 @@ TREND_SYMBOLS = {"rising": "▲", "falling": "▼", "steady": "▶", "new": "●
 def index():
     """Sites ranked by risk and a map of them with recent events, both narrowed by the filters."""
     filters = _home_filters(get_runtime().clock().date())
-    query = site_store.SiteQuery(level=filters["level"], country=filters["country"])
+    query = site_store.SiteQuery(
+        level=filters["level"], country=filters["country"], name=filters["q"]
+    )
     stored, total = site_store.list_sites(get_session(), query, limit=10**6, offset=0)
     risks = risk_store.latest_assessments(get_session(), top=0)
     return render_template(
@@ -62,7 +64,9 @@ def index():
 def _map_data(filters: dict, limit: int) -> dict:
     """What map.js fetches: the API lists under the page's own filters, in pages of ``limit``."""
     return {
-        "sites_url": url_for("api.list_sites", limit=limit, **_given(filters, "level", "country")),
+        "sites_url": url_for(
+            "api.list_sites", limit=limit, **_given(filters, "q", "level", "country")
+        ),
         "events_url": url_for(
             "events_api.list_events", limit=limit, **_given(filters, "type", "since", "until")
         ),
@@ -75,6 +79,7 @@ def _home_filters(today: date) -> dict:
     """The home page's filters from the query string; an empty field means 'any'."""
     args = {k: v for k, v in request.args.items() if v}
     return {
+        "q": params.search_text(args, "q"),
         "level": params.choice(args, "level", list(LEVELS)),
         "country": params.country(args.get("country")),
         "type": params.choice(args, "type", [t.value for t in EventType]),

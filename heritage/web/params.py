@@ -25,6 +25,7 @@ __all__ = [
     "known_args",
     "page",
     "page_links",
+    "search_text",
 ]
 
 _ALPHA2 = re.compile(r"[A-Za-z]{2}")
@@ -100,6 +101,16 @@ def choice(args: dict, name: str, allowed: list[str]) -> str | None:
     if raw is not None and raw not in allowed:
         raise bad(name, raw, f"must be one of {', '.join(allowed)}")
     return raw
+
+
+def search_text(args: dict, name: str) -> str | None:
+    """Words to look for: 1 to 100 characters once trimmed (None when not given or blank)."""
+    raw = args.get(name)
+    if raw is None or not raw.strip():
+        return None
+    if len(raw.strip()) > 100:
+        raise bad(name, raw[:100] + "...", "must be at most 100 characters")
+    return raw.strip()
 
 
 def boolean(args: dict, name: str) -> bool | None:

@@ -315,6 +315,15 @@ def test_next_links_keep_the_filters(client, registry):
         ("designation=world_heritage&in_danger=true&bbox=40,30,45,40", {"hatra"}),
         ("country=FJ&bbox=179.5,-17,-179.5,-16.5", {"taveuni"}),
         ("country=SY&bbox=179.5,-17,-179.5,-16.5", set()),
+        # q: part of any name, in any language, or the id; Latin letters in any case.
+        ("q=PALMYRA", {"palmyra"}),
+        ("q=tadmur", {"palmyra"}),
+        ("q=تدم", {"palmyra"}),
+        ("q=ancient city", {"bosra"}),
+        ("q=nimrud&country=SY", set()),
+        ("q=%25", set()),  # a % is a character, not a wildcard
+        ("q=a_r", set()),  # and so is _
+        ("q=+", ALL),  # blank: no filter
     ],
 )
 def test_filters_select_the_matching_sites(client, registry, query, expected):
@@ -368,6 +377,7 @@ def test_malformed_bbox_is_rejected(client, bbox):
         ("offset=-1", "offset"),
         ("offset=1.5", "offset"),
         ("country=SYR", "country"),
+        ("q=" + "x" * 101, "q"),
         ("country=%C3%89%C3%89", "country"),  # "ÉÉ": letters, but not ISO alpha-2
         ("designation=castle", "designation"),
         ("in_danger=maybe", "in_danger"),
@@ -544,6 +554,7 @@ SAMPLE_VALUES = {
     "level": "high",
     "limit": "10",
     "offset": "0",
+    "q": "palmyra",
 }
 
 

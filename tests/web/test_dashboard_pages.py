@@ -136,6 +136,8 @@ def test_the_home_table_ranks_sites_by_score_then_name_with_trend_arrows(client,
         ("country=IQ", ["hatra", "ashur", "nimrud"]),
         ("country=sy&level=critical", ["aleppo"]),
         ("level=&country=&type=&since=&until=", RANKED),  # an empty field means any
+        ("q=ancient", ["aleppo"]),  # the search box: part of a name
+        ("q=a&country=IQ", ["hatra", "ashur"]),
     ],
 )
 def test_the_filters_narrow_the_table_and_the_map_alike(client, ranked, query, expected):
@@ -149,13 +151,15 @@ def test_the_filters_narrow_the_table_and_the_map_alike(client, ranked, query, e
 
 
 def test_the_filter_form_keeps_the_chosen_values(client, ranked):
-    _, page = html_page(client, "/?level=high&country=iq&type=shelling&since=2026-01-02")
+    _, page = html_page(client, "/?q=hat&level=high&country=iq&type=shelling&since=2026-01-02")
 
-    assert ("form", {"class": "filters", "method": "get", "action": "/"}) in page.tags
+    filters = {"class": "filters", "method": "get", "action": "/", "role": "search"}
+    assert ("form", filters) in page.tags
     selected = {a["value"] for tag, a in page.tags if tag == "option" and "selected" in a}
     assert selected == {"high", "IQ", "shelling"}
     inputs = {a["name"]: a.get("value") for tag, a in page.tags if tag == "input"}
     assert inputs["since"] == "2026-01-02" and inputs["until"] == ""
+    assert inputs["q"] == "hat"
 
 
 def test_a_bad_filter_is_a_400_page_that_names_it(client, ranked):

@@ -49,6 +49,12 @@ def paths() -> dict:
                         "Level of the latest assessment",
                         {"type": "string", "enum": ["none", "low", "elevated", "high", "critical"]},
                     ),
+                    param(
+                        "q",
+                        "Part of any of the site's names in any language, or its id (Latin "
+                        "letters in any case)",
+                        {"type": "string", "maxLength": 100},
+                    ),
                     *PAGE,
                 ],
                 "responses": {
