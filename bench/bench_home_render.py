@@ -1,8 +1,8 @@
 """Benchmark: the dashboard home page's first map render with the whole UNESCO list (issue 7).
 
 A fresh SQLite database gets the shipped registry and the World Heritage List export from
-../shared/data/heritage (about 1,200 sites), the app is served by gunicorn (`flask --app app serve`, 2 workers) on loopback in a
-subprocess (as `flask --app app serve` does), and Debian's Chromium (headless, via
+../shared/data/heritage (about 1,200 sites), the app is served by `flask --app app serve`
+(gunicorn, as in production) on loopback in a subprocess, and Debian's Chromium (headless, via
 Playwright) opens `/` and waits until the map says it drew every site (`#map[data-ready]`).
 Printed: time to the first map render from navigation start, median of RUNS (default 5).
 

@@ -197,6 +197,86 @@ def test_damage_done_by_a_strike_is_a_strike_and_damage_alone_is_destruction():
 @pytest.mark.parametrize(
     "sentence",
     [
+        "Islamic State militants have wrecked the Tetrapylon.",
+        "Fighters smashed several mausoleums of Sufi saints with pickaxes.",
+        "The Kakhovka dam was breached early on Tuesday.",
+        "Sappers were breaching the dam when the water rose.",
+    ],
+)
+def test_wrecking_smashing_and_breaching_alone_are_destruction(sentence):
+    found = cue(sentence)
+
+    assert found.event_type is EventType.DESTRUCTION
+    assert not (found.negated or found.hypothetical or found.anniversary)
+
+
+def test_a_strike_that_wrecked_a_building_is_a_strike():
+    assert cue("An air strike wrecked the souk.").event_type is EventType.AIRSTRIKE
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The rebels breached the ceasefire twice.",
+        "The ship breached a UN ban on arms exports.",
+        "The company breached its obligations.",
+    ],
+)
+def test_a_breached_agreement_or_ban_is_not_an_event(sentence):
+    assert read_event(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Islamic State fighters moved into Qaraqosh overnight.",
+        "Yemeni troops supported by forces from the United Arab Emirates entered al-Mukalla.",
+        "IS entered the town on Sunday.",
+        "Rebel columns marched into the city, fighters said.",
+        "Militants swept into the villages at dawn.",
+    ],
+)
+def test_armed_men_moving_into_a_place_occupy_it(sentence):
+    found = cue(sentence)
+
+    assert found.event_type is EventType.OCCUPATION
+    assert found.triggers[0].text.startswith(("moved", "entered", "marched", "swept"))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bodies lay in the streets after the troops withdrew, journalists who entered reported.",
+        "Patients were moved into an older wing without power.",
+        "Police do not know where the boy entered the water.",
+        "The delegation entered the hall at noon.",
+        "The army entered talks with the rebels.",
+    ],
+)
+def test_entering_without_an_armed_actor_leading_the_clause_is_no_event(sentence):
+    assert read_event(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government forces retook the hill town of Gharyan in a surprise assault.",
+        "Rebels captured the village after clashes with regime forces.",
+        "The army took control of the city after a battle of four months.",
+        "Troops entered the town after heavy fighting.",
+    ],
+)
+def test_a_place_taken_in_a_fight_is_an_armed_clash(sentence):
+    assert cue(sentence).event_type is EventType.ARMED_CLASH
+
+
+def test_a_place_taken_without_a_fight_is_an_occupation():
+    assert cue("IS fighters seized the town on Sunday.").event_type is EventType.OCCUPATION
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "Russia has long maintained a presence in Syria.",
         "Russia's military bases in Syria continue to serve a stabilizing role in the region.",
         "With the war in Syria showing no signs of abating, the talks resumed.",
@@ -313,6 +393,34 @@ def test_a_full_date_is_the_event_date_unless_the_report_is_later():
 
 def test_an_undated_event_is_not_an_anniversary():
     assert not cue("Militants attacked a bus near Palmyra on Tuesday.").anniversary
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The group, whose leader proclaimed his caliphate from the mosque in 2014, claimed "
+        "that an air strike had destroyed it.",
+        "IS fighters, who had captured the town last year, blew up the temple.",
+        "Militants attacked the museum (looted in 2003) on Monday.",
+        "Troops overran the last holdouts of the militias they have fought since 2014.",
+        "A suicide bomber killed 60 people in the deadliest attack since the 2011 uprising.",
+    ],
+)
+def test_a_past_year_in_a_relative_clause_or_after_since_is_not_the_events_date(sentence):
+    assert not cue(sentence).anniversary
+    assert not cue(sentence, published_year=2017).anniversary
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2015, IS destroyed the temple, which was built in 32 AD.",
+        "Two years ago, militants attacked the town, which was rebuilt.",
+        "The group had seized the city in April 2015, emptying the bank.",
+    ],
+)
+def test_a_past_date_outside_the_relative_clause_still_makes_background(sentence):
+    assert cue(sentence, published_year=2017).anniversary
 
 
 @pytest.mark.parametrize(

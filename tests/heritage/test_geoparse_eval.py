@@ -83,7 +83,7 @@ def test_team_reports_locate_the_event_within_25_km_of_gold(team_documents):
             km_between(*event["geometry"]["coordinates"], gold["lon"], gold["lat"]) <= 25
         )
 
-    assert located / len(team_documents) >= 0.86  # measured 0.894 (59 of 66)
+    assert located / len(team_documents) >= 0.92  # measured 0.955 (63 of 66)
 
 
 def test_team_reports_get_the_event_type_right(team_documents):
@@ -93,9 +93,8 @@ def test_team_reports_get_the_event_type_right(team_documents):
         if (event := most_confident(document)) is not None
     ]
 
-    # measured 0.607 (37 of 61; 36 of 56 before the events located by the report's first
-    # sentence, whose place-less sentences often carry only "killed")
-    assert sum(gold == ours for gold, ours in typed) / len(typed) >= 0.58
+    # measured 0.719 (46 of 64; 0.607 before the trigger and background-date fixes)
+    assert sum(gold == ours for gold, ours in typed) / len(typed) >= 0.68
 
 
 def test_team_reports_find_the_place_names_they_contain(team_documents):

@@ -209,7 +209,7 @@ def test_an_event_in_a_sentence_naming_no_place_takes_the_place_the_report_opens
     gazetteer,
 ):
     text = (
-        "Yemeni troops entered Mukalla on Sunday, ending a year of rule by the group. "
+        "Yemeni troops reached Mukalla on Sunday, ending a year of rule by the group. "
         "Coalition officials said hundreds of militants had been killed."
     )
 

@@ -1,0 +1,99 @@
+"""Many named regular expressions as one alternation that Python's engine runs fast.
+
+Python's regex engine tries the alternatives of ``a|b|c`` one by one at each position, but
+skips an alternative that starts with a literal other than the current character almost for
+free. :func:`dispatch` joins named patterns into one alternation nested by the first letters of
+their alternatives (a trie), so that each position tries only a few of them; the name of the
+group that matched (``Match.lastgroup``) tells which pattern it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+__all__ = ["dispatch"]
+
+_TRIE_DEPTH = 3
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def dispatch(named: Iterable[tuple[str, str]]) -> str:
+    """Join named patterns into one alternation, as a trie of their first letters.
+
+    Python's regex engine tries alternatives one by one, but skips one that starts with a
+    literal other than the current character almost for free; nesting the alternatives by
+    their first three letters makes each word start try a few of them. The group holding the
+    alternatives of pattern ``name`` under prefix ``abc`` is named ``name_abc`` (``name_0`` at
+    the root). At one position, alternatives under a longer common prefix are tried before the
+    others, and the patterns keep their order among themselves.
+    """
+    return _trie([(name, alt) for name, pattern in named for alt in _alternatives(pattern)], "")
+
+
+def _trie(items: list[tuple[str, str]], prefix: str) -> str:
+    children: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    leaves: dict[str, list[str]] = defaultdict(list)
+    for name, alternative in items:
+        first = alternative[:1]
+        if len(prefix) < _TRIE_DEPTH and first.isalnum() and alternative[1:2] not in _QUANTIFIERS:
+            children[first].append((name, alternative[1:]))
+        else:
+            leaves[name].append(alternative)
+    parts = [f"{char}(?:{_trie(sub, prefix + char)})" for char, sub in children.items()]
+    parts += [f"(?P<{name}_{prefix or 0}>{'|'.join(alts)})" for name, alts in leaves.items()]
+    return "|".join(parts)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern, with a leading ``(?:a|b)`` or ``(?:a)?`` group
+    multiplied out, so that most alternatives start with a literal letter."""
+    out = []
+    for alternative in _split_top(pattern):
+        if alternative.startswith("(?:"):
+            close = _group_end(alternative)
+            rest = alternative[close + 1 :]
+            is_optional = rest.startswith("?")
+            rest = rest[1:] if is_optional else rest
+            if rest[:1] not in _QUANTIFIERS:
+                inner = _split_top(alternative[3:close])
+                out += _alternatives("|".join(a + rest for a in inner))
+                out += _alternatives(rest) if is_optional and rest else []
+                continue
+        out.append(alternative)
+    return out
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Split a pattern at the ``|`` outside any group or character class."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = pattern.index("]", i + 1)
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _group_end(pattern: str) -> int:
+    """The index of the parenthesis closing the group that opens ``pattern``."""
+    depth, i = 0, 0
+    while True:
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = pattern.index("]", i + 1)
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return i
+        i += 1

