@@ -160,3 +160,36 @@ def test_an_alias_locates_events_at_the_users_point(runner, seeded, tmp_path):
     assert feature["geometry"]["coordinates"] == [38.5, 34.7]
     unknown = runner.invoke(args=["gazetteer", "alias", "add", "X", "--place", "gn:0"])
     assert unknown.exit_code == 1 and "gn:0" in unknown.output
+
+
+def test_a_new_process_reads_the_gazetteer_the_last_one_kept_until_an_alias_changes_it(
+    app, runner, seeded, tmp_path, monkeypatch
+):
+    from heritage.geoparse import cache as gazetteer_file
+    from heritage.pipeline.reports import load_gazetteer
+
+    session = app.extensions["heritage"].sessions()
+    built = load_gazetteer(session, GazetteerCache(folder=tmp_path))
+    (kept,) = tmp_path.glob("gazetteer-*.pickle")
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("built again although the file was there")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(gazetteer_file.Gazetteer, "build", no_build)
+        read = load_gazetteer(session, GazetteerCache(folder=tmp_path))  # another process
+    assert [p.id for p in read.gazetteer.lookup("Tadmur")] == [
+        p.id for p in built.gazetteer.lookup("Tadmur")
+    ]
+
+    added = runner.invoke(
+        args=["gazetteer", "alias", "add", "Camp Zulu", "--lon", "38.5", "--lat", "34.7"]
+    )
+    assert added.exit_code == 0, added.output
+    session.close()
+    session = app.extensions["heritage"].sessions()
+    changed = load_gazetteer(session, GazetteerCache(folder=tmp_path))
+    session.close()
+    assert changed.gazetteer.lookup("Camp Zulu")
+    (rebuilt,) = tmp_path.glob("gazetteer-*.pickle")  # the stale file is gone
+    assert rebuilt.name != kept.name

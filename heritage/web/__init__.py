@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     database_url = settings.database_url or sqlite_url(Path(app.instance_path) / DATABASE_FILE)
     clock = app.config.get("CLOCK") or _utc_now
     runtime = build_runtime(settings, database_url, clock)
+    if not app.testing:  # tests build many registries: a file for each would only cost time
+        runtime.gazetteer_cache.folder = Path(app.instance_path) / "gazetteer"
     app.extensions["heritage"] = runtime
     app.extensions["published_sites"] = PublishedSites(
         generalise_deg=settings.sensitive_grid_deg, capacity=settings.published_sites_max
