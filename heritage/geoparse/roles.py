@@ -27,6 +27,7 @@ a part read far from its town               -3      the Tal as-Sultan area of we
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import replace
 from typing import NamedTuple
@@ -36,7 +37,7 @@ from heritage.geoparse.cues import Span
 from heritage.geoparse.gazetteer import Mention, PlaceKind
 from heritage.geoparse.resolve import Resolved
 
-__all__ = ["Role", "check_part", "containers", "is_backer", "place_role"]
+__all__ = ["Role", "check_part", "check_parts", "containers", "is_backer", "place_role"]
 
 
 class Role(NamedTuple):
@@ -182,6 +183,21 @@ def check_part(text: str, reading: Resolved, readings: list[Resolved]) -> Resolv
     return replace(reading, certainty=round(reading.certainty * 0.5, 2), why=why)
 
 
+def check_parts(text: str, readings: list[Resolved]) -> list[Resolved]:
+    """:func:`check_part` for each reading of a report, in one pass."""
+    order = sorted(range(len(readings)), key=lambda i: readings[i].mention.start)
+    starts = [readings[i].mention.start for i in order]
+    out = []
+    for reading in readings:
+        at = bisect_right(starts, reading.mention.end)  # the first name after this one
+        larger = readings[order[at]] if at < len(order) else None
+        if larger is not None and _is_far_part(text, reading, larger):
+            why = (*reading.why, f"said to be a part of {larger.mention.surface}, but far from it")
+            reading = replace(reading, certainty=round(reading.certainty * 0.5, 2), why=why)
+        out.append(reading)
+    return out
+
+
 def _larger(text: str, reading: Resolved, readings: list[Resolved]) -> Resolved | None:
     """The place ``reading`` is said to be a part of ("the X area of Y"), when ``reading``
     lies farther from it than a part of a town can: a homonym far away, not the part."""
@@ -190,11 +206,17 @@ def _larger(text: str, reading: Resolved, readings: list[Resolved]) -> Resolved 
     if not after:
         return None
     larger = min(after, key=lambda r: r.mention.start)
-    if not _PART_OF.match(text[end : larger.mention.start]):
-        return None
+    return larger if _is_far_part(text, reading, larger) else None
+
+
+def _is_far_part(text: str, reading: Resolved, larger: Resolved) -> bool:
+    """Whether the text says ``reading`` is a part of ``larger``, named next, and it lies
+    farther from it than a part of a town can."""
+    if not _PART_OF.match(text[reading.mention.end : larger.mention.start]):
+        return False
     one, other = reading.place, larger.place
     _, _, metres = GEOD.inv(one.lon, one.lat, other.lon, other.lat)
-    return larger if metres > _PART_M else None
+    return metres > _PART_M
 
 
 def _is_in(text: str, inner: Mention, outer: Mention) -> bool:
