@@ -45,6 +45,17 @@ PLACES = [
     Place("gn:5298046", "Goodyear", -112.36, 33.44, TOWN, "US", "AZ", 79_003, names=("Egypt",)),
     Place("gn:4156404", "Gainesville", -82.32, 29.65, TOWN, "US", "FL", 145_214),
     Place("gn:4196586", "Gainesville", -83.82, 34.3, TOWN, "US", "GA", 40_983),
+    Place("gn:4180439", "Atlanta", -84.39, 33.75, TOWN, "US", "GA", 498_715),
+    Place("gn:5134086", "Rochester", -77.61, 43.15, TOWN, "US", "NY", 211_328),
+    Place("gn:4930956", "Boston", -71.06, 42.36, TOWN, "US", "MA", 667_137),
+    Place("gn:5128581", "New York City", -74.01, 40.71, TOWN, "US", "NY", 8_804_190,
+          names=("New York",)),
+    Place("gn:614540", "Georgia", 43.5, 42.0, COUNTRY, "GE", population=3_704_500),
+    Place("gn:611717", "Tbilisi", 44.79, 41.69, TOWN, "GE", population=1_049_498),
+    Place("gn:943882", "Virginia", 26.87, -28.1, TOWN, "ZA", "03", 122_502),
+    # Namesakes in New York state, made-up ids: a hamlet far smaller than Boston, and Palmyra.
+    Place("gn:9999104", "Boston", -78.75, 42.63, TOWN, "US", "NY", 8_049),
+    Place("gn:9999105", "Palmyra", -77.23, 43.06, TOWN, "US", "NY", 7_500),
     # Two districts of one name: Kyiv's, and a made-up twin in Kharkiv that is larger.
     Place("gn:9999102", "Shevchenkivskyi", 30.5, 50.45, TOWN, "UA", population=220_000,
           names=("Shevchenkivskyi district",)),
@@ -158,6 +169,48 @@ def test_a_town_named_with_its_state_is_the_town_in_that_state(gazetteer):
 
     assert found.place.admin1 == "GA"
     assert any("as the text says" in why for why in found.why)
+
+
+def test_a_town_many_states_share_is_in_the_state_of_the_storys_other_places(gazetteer):
+    text = "The Gainesville council met on Monday. Officials from Atlanta attended."
+
+    found = reading(gazetteer, text, "Gainesville")
+
+    assert found.place.admin1 == "GA"
+    assert any("where the report's other places are" in why for why in found.why)
+
+
+def test_a_states_name_does_not_pull_a_far_smaller_namesake_into_it(gazetteer):
+    text = "The mayor of Boston declared a flu emergency, and New York followed."
+
+    assert reading(gazetteer, text, "Boston").place.admin1 == "MA"
+
+
+def test_a_state_that_shares_a_countrys_name_is_the_state_in_a_story_about_its_towns(gazetteer):
+    text = "Schools in Georgia cut jobs. Atlanta and Gainesville teachers protested."
+
+    assert reading(gazetteer, text, "Georgia").place.id == "adm:US-GA"
+
+
+def test_georgia_in_a_story_about_tbilisi_is_the_country(gazetteer):
+    text = "Russian troops advanced on Tbilisi as fighting spread across Georgia."
+
+    assert reading(gazetteer, text, "Georgia").place.kind is COUNTRY
+
+
+def test_a_us_state_is_no_vote_for_a_foreign_town_of_its_name(gazetteer):
+    text = "Alexandria police found the body on Monday. Her family had moved to Virginia."
+
+    assert reading(gazetteer, text, "Virginia").place.id == "adm:US-VA"
+    assert reading(gazetteer, text, "Alexandria").place.country == "US"
+
+
+def test_palmyra_is_the_syrian_site_in_a_syria_story_and_not_in_a_new_york_one(gazetteer):
+    syria = "Islamic State fighters shelled Palmyra, Syrian officials said."
+    new_york = "The Palmyra village board met on Monday. Rochester officials attended."
+
+    assert reading(gazetteer, syria, "Palmyra").place.country == "SY"
+    assert reading(gazetteer, new_york, "Palmyra").place.admin1 == "NY"
 
 
 def test_a_lone_reading_abroad_is_unsure(gazetteer):

@@ -1,0 +1,127 @@
+"""The states or provinces a report is about: its "home" units, by votes of the names in it.
+
+Local news names towns that many states share ("Gainesville", "Richmond", "Columbus") beside
+others that only one state has, and the state itself ("Hall County", "Atlanta", "Georgia",
+"Gainesville, Ga."). Each name votes for the first-level unit it can only be in:
+
+- a name whose local readings (towns, sites, facilities, units; not countries or regions)
+  all lie in one unit votes 1 for it ("Atlanta": GA);
+- a name that can mean a unit votes for that unit ("Georgia": the state GA, whatever the
+  country of the same name; the country is :mod:`~heritage.geoparse.resolve`'s business).
+
+A town is in a unit by GeoNames' admin1 code (``Place.admin1``); a unit is ``adm:<ISO
+3166-2>``, whose code after the country is GeoNames' admin1 code in the United States (the
+postal code "GA"), not in most other countries. So units vote with towns in the United States
+and with each other elsewhere, and towns vote with towns everywhere.
+
+:func:`home_votes` counts the votes per name, so that a name's own vote can be left out of
+the points of its readings: "Georgia" alone must not pull itself towards the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from heritage.geoparse.names import fold_name
+from heritage.geoparse.places import Place, PlaceKind
+
+__all__ = ["home_shares", "unit_of"]
+
+Unit = tuple[str, str]  # (ISO alpha-2, admin1 code)
+_CONTEXT = frozenset({PlaceKind.COUNTRY, PlaceKind.REGION})
+# A town this many times smaller than the largest reading of its name in its country is not
+# what the name means, whatever the report's other places: "Boston" beside "New York" is
+# not Boston, New York (8,000 people), but Athens, Texas (12,000) beside Texas towns is
+# what "Athens" means rather than Athens, Georgia (127,000).
+_SMALLER = 20
+
+
+def unit_of(place: Place) -> Unit | None:
+    """The first-level unit a place is in, or is (a unit of the package); None if unknown."""
+    if place.kind is PlaceKind.ADMIN1 and place.id.startswith("adm:"):
+        country, _, code = place.id[4:].partition("-")
+        return (country, code) if code else None
+    if place.admin1 and place.country and not place.kind.is_context:
+        return (place.country, place.admin1)
+    return None
+
+
+def home_shares(names: Iterable[tuple[str, tuple[Place, ...]]]) -> dict[str, dict[str, float]]:
+    """Name -> id of each of its readings in a unit the report's other names vote for -> that
+    unit's votes, as a share of the most votes any unit has. ``names`` are (surface, readings)
+    of each place name of the report, in text order; a name is keyed by its casefolded
+    surface, and a name of one reading gets none (nothing to choose)."""
+    count: dict[str, int] = {}  # times each name occurs
+    readings: dict[str, tuple[Place, ...]] = {}
+    for surface, candidates in names:
+        name = surface.casefold()
+        if name in count:
+            count[name] += 1
+        else:
+            count[name] = 1
+            readings[name] = _by_own_name(surface, candidates)
+    vote = {name: _vote_of(places) for name, places in readings.items()}
+    total: dict[Unit, int] = {}
+    for name, unit in vote.items():
+        if unit is not None:
+            total[unit] = total.get(unit, 0) + count[name]
+    if not total:
+        return {}
+    top = max(total.values())
+    shares: dict[str, dict[str, float]] = {}
+    for name, places in readings.items():
+        if len(places) > 1:
+            own = vote[name]
+            shares[name] = {
+                place.id: (total[unit] - (count[name] if unit == own else 0)) / top
+                for place in _eligible(places)
+                if (unit := unit_of(place)) in total and (unit != own or total[unit] > count[name])
+            }
+    return shares
+
+
+def _by_own_name(surface: str, candidates: tuple[Place, ...]) -> tuple[Place, ...]:
+    """The readings called what the text calls them: a unit by any of its names ("Fla."),
+    a town only by its own ("Pittsburgh" is not Pittsburg, California)."""
+    key = fold_name(surface)
+    return tuple(
+        p
+        for p in candidates
+        if p.kind is PlaceKind.ADMIN1
+        or p.kind.is_context
+        or p.name == surface
+        or _folded(p.name) == key
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _folded(name: str) -> str:
+    return fold_name(name)
+
+
+def _eligible(readings: Sequence[Place]) -> list[Place]:
+    """The readings that a home vote may favour: not a country or region, and not a town
+    :data:`_SMALLER` times smaller than its name's largest town in its country."""
+    largest: dict[str | None, int] = {}
+    for p in readings:
+        largest[p.country] = max(largest.get(p.country, 0), p.population)
+    return [
+        p
+        for p in readings
+        if not p.kind.is_context and p.population * _SMALLER >= largest[p.country]
+    ]
+
+
+def _vote_of(candidates: Sequence[Place]) -> Unit | None:
+    """The unit a name can only be in, or the one unit it can name; else None."""
+    named, local = set(), set()
+    for p in candidates:
+        if p.kind is PlaceKind.ADMIN1:
+            named.add(unit_of(p))
+        elif p.kind not in _CONTEXT:
+            local.add((p.country, p.admin1) if p.admin1 and p.country else None)
+    named.discard(None)
+    if named:
+        return next(iter(named)) if len(named) == 1 else None
+    return next(iter(local)) if len(local) == 1 else None
