@@ -76,6 +76,7 @@ _ACTORS = frozenset(
     "daesh hezbollah hamas".split()
 )
 _PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(".,;:!?\"'“”‘’()[]", " "))
+_ASCII_PUNCTUATION_TO_SPACE = bytes.maketrans(b".,;:!?\"'()[]", b" " * 12)
 _SUBORDINATORS = frozenset(
     "where when who whom whose which that after before as while because if until since".split()
 )
@@ -171,9 +172,8 @@ def read_event(sentence: str, *, published_year: int | None = None) -> EventCue 
             EventType.OTHER, (), casualties, False, False, anniversary, confidence, True
         )
     triggers = [_read_trigger(sentence, scan, m, context, rx) for m in matches]
-    words = sentence.translate(_PUNCTUATION_TO_SPACE).split()
-    has_actor = not _ACRONYM_ACTORS.isdisjoint(words) or not _ACTORS.isdisjoint(
-        scan.translate(_PUNCTUATION_TO_SPACE).split()
+    has_actor = not _ACRONYM_ACTORS.isdisjoint(_words(sentence)) or not _ACTORS.isdisjoint(
+        _words(scan)
     )
     return _cue(triggers, casualties, anniversary=anniversary, has_actor=has_actor)
 
@@ -184,12 +184,21 @@ def _is_led_by_actor(sentence: str, start: int) -> bool:
     not know where he entered")."""
     clause = sentence[max(0, start - 100) : start]
     cut = max(clause.rfind(c) for c in ",;:()")
-    words = clause[cut + 1 :].translate(_PUNCTUATION_TO_SPACE).split()[-8:]
+    words = _words(clause[cut + 1 :])[-8:]
     lower = [w.lower() for w in words]
     opens = max((i for i, w in enumerate(lower) if w in _SUBORDINATORS), default=-1)
     return not _ACRONYM_ACTORS.isdisjoint(words[opens + 1 :]) or not _ACTORS.isdisjoint(
         lower[opens + 1 :]
     )
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` without the punctuation around them. On a short ASCII text
+    bytes.translate is several times faster than str.translate, which sets up a table per call.
+    """
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_PUNCTUATION_TO_SPACE).decode("ascii").split()
+    return text.translate(_PUNCTUATION_TO_SPACE).split()
 
 
 def _cue(

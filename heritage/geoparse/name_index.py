@@ -234,27 +234,35 @@ def _select(folded: FoldedText, keys: NameIndex, admit) -> list[tuple[int, int, 
     text = folded.source
     hits = []
     lengths, flags, is_lower = keys.lengths, keys.flags, folded.is_lower
+    cased = folded.cased_text
+    any_case = _CURATED | _ARTICLE_LED
     for last, number in keys.automaton.iter(f" {folded.text} "):
         length = lengths[number]
         start = last - length - 1
         # A key of GeoNames places only, found in lower case ("said", "homes"): no need to
-        # look further.
-        if not flags.get(number, 0) & (_CURATED | _ARTICLE_LED) and is_lower(start):
+        # look further. (An ASCII text keeps its cased fold: one string index, no call.)
+        if (cased[start].islower() if cased else is_lower(start)) and not (
+            flags.get(number, 0) & any_case
+        ):
             continue
         hits.append((-length, start, number))
+    if not hits:
+        return []
     hits.sort()
     taken = bytearray(len(folded.text))
     chosen = []
+    original_span = folded.original_span
     for negative, start, number in hits:
         end = start - negative
         if taken.find(1, start, end) != -1:
             continue
-        first, stop = folded.original_span(start, end)
+        first, stop = original_span(start, end)
         values = admit(keys, number, text[first:stop], text, first)
         if values:
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((first, stop, values))
-    return sorted(chosen, key=lambda c: c[0])
+    chosen.sort()  # by start: the spans do not overlap, so no two starts are equal
+    return chosen
 
 
 def _admitted(keys: NameIndex, number: int, surface: str, text: str, start: int) -> tuple:

@@ -93,7 +93,7 @@ def sentences(text: str) -> list[Span]:
     for m in rx.boundary.finditer(text):
         start, end = m.span()
         if text[start] != "\n":
-            if not _is_inside_quote(text, begin, end) and _ends_sentence(text, start, end, rx):
+            if _ends_sentence(text, start, end, rx) and not _is_inside_quote(text, begin, end):
                 _append(out, text, begin, end)
                 begin = end
             continue
@@ -139,29 +139,43 @@ def _is_inside_quote(text: str, begin: int, end: int) -> bool:
     so that a stray quote mark does not swallow a report)."""
     if end - begin > 600:
         return False
-    piece = text[begin:end]
-    return piece.count('"') % 2 == 1 or piece.count("“") > piece.count("”")
+    # Counted in place: slicing a copy of each sentence cost more than the counting.
+    return text.count('"', begin, end) % 2 == 1 or text.count("“", begin, end) > text.count(
+        "”", begin, end
+    )
 
 
 def _ends_sentence(text: str, punct_start: int, punct_end: int, rx: _Patterns) -> bool:
-    following = rx.next_word.match(text, punct_end)
-    if following is None:
-        return True
-    next_word = following.group(1)
-    if next_word[0].islower():
+    # The usual case, one space and a word, is read without the regex; the next word itself
+    # is needed only after an abbreviation.
+    first = text[punct_end + 1 : punct_end + 2]
+    if text[punct_end] == " " and first and not first.isspace():
+        next_word = None
+    else:
+        following = rx.next_word.match(text, punct_end)
+        if following is None:
+            return True
+        next_word = following.group(1)
+        first = next_word[0]
+    if first.islower():
         return False
     if text[punct_start] != "." or text[punct_start + 1 : punct_end].startswith("."):
         return True  # ? ! … and "...", before a capital
-    word_start = max(text.rfind(" ", 0, punct_start), text.rfind("\n", 0, punct_start)) + 1
-    word = text[word_start:punct_start].lstrip("\"'“‘([")
+    # The word before the full stop starts after the last space or line break; the line break
+    # is looked for only after the space, not back to the previous paragraph.
+    space = text.rfind(" ", 0, punct_start)
+    line_break = text.rfind("\n", space + 1, punct_start)
+    word = text[max(space, line_break) + 1 : punct_start].lstrip("\"'“‘([")
     lower = word.lower()
     if len(word) == 1 and word.isupper():
         return False  # an initial: "J. Smith"
     if lower in ("no", "nos"):
-        return not next_word[0].isdigit()
+        return not first.isdigit()
     if lower in _ABBREVIATIONS:
         return False
-    if lower in _END_ABBREVIATIONS or rx.acronym.fullmatch(word):
+    if lower in _END_ABBREVIATIONS or ("." in word and rx.acronym.fullmatch(word)):
+        if next_word is None:
+            next_word = rx.next_word.match(text, punct_end).group(1)
         return next_word.strip("\"'“‘,").lower() in _OPENERS
     return True
 
@@ -170,5 +184,5 @@ def _append(out: list[Span], text: str, start: int, end: int, *, is_title: bool 
     piece = text[start:end]
     stripped = piece.strip()
     if stripped:
-        offset = start + len(piece) - len(piece.lstrip())
+        offset = start + piece.find(stripped[0])  # only whitespace comes before it
         out.append(Span(offset, offset + len(stripped), stripped, is_title))

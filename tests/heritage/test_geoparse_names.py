@@ -170,3 +170,32 @@ def test_the_word_lists_are_lower_case_words_and_do_not_overlap():
     assert not STOP_WORDS & COMMON_WORDS
     assert {"of", "will", "may", "march", "police"} <= STOP_WORDS
     assert {"homes", "said", "early", "bar", "hit"} <= COMMON_WORDS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling near Homs 😀 and Hama",  # a character outside the BMP
+        "Fire at a`b, then `Raqqa`",  # backticks join a word like an apostrophe
+        "Ｈｏｍｓ and ｈａｍａ, “Palmyra” — al‑Tanf",  # full-width letters, quotes, dashes
+        "Broken \ud800 text near Idlib",  # a lone surrogate from a bad decode
+        "ª and º are letters without case",
+    ],
+)
+def test_text_with_ascii_stand_ins_folds_as_the_general_path(text):
+    # These characters all have ASCII stand-ins: the fast path must give what the general one
+    # (forced by a Cyrillic word) gives, offsets and case included.
+    fast, general = fold(text), fold(text + " ж")
+    assert fast.text + " ж" == general.text
+    assert fast.offsets == general.offsets[: len(fast.text)]
+    assert [fast.is_lower(i) for i in range(len(fast.text))] == [
+        general.is_lower(i) for i in range(len(fast.text))
+    ]
+
+
+def test_a_span_outside_the_folded_text_is_an_index_error():
+    folded = fold("Homs, Hama")
+    with pytest.raises(IndexError):
+        folded.original_span(5, 40)
+    with pytest.raises(IndexError):
+        folded.original_span(-1, 3)
