@@ -7,7 +7,12 @@ puts inside the next one and which name who backs or speaks: ``roles.containers`
 (``roles.place_role``: +2 after a word of location, -3 for a place of movement, of a speaker,
 of a government or a reference point, less for a place around which it happened, a province
 or a place abroad), minus the distance in characters from the trigger / 100, so the place
-nearest the words of the event wins among equals. Countries and regions never locate an event.
+nearest the words of the event wins among equals. A town or site of the report's countries
+whose role is not below -2 gets +4 when the text places it down to its country ("al Mayadeen,
+Deir Ezzor governorate, Syria": ``roles.precisely_placed``), and +2 when it lies in the clause
+of a sentence that reports the deaths while other clauses with places do not ("Shelling
+targets Homs and human losses in clashes in Hama": ``clauses.deadly_clauses``). Countries and
+regions never locate an event.
 
 A sentence with an event and no place of its own: a back-reference ("The attack resulted in
 casualties") adds its casualties and evidence to the event before it; before any event, the
@@ -30,11 +35,18 @@ from datetime import date
 
 from heritage.domain import EventType
 from heritage.geo import GEOD
+from heritage.geoparse.clauses import deadly_clauses
 from heritage.geoparse.cues import Casualties, EventCue, Span, read_event, sentences
 from heritage.geoparse.gazetteer import Gazetteer, PlaceKind
 from heritage.geoparse.names import STOP_WORDS
 from heritage.geoparse.resolve import Resolved, resolve_mentions
-from heritage.geoparse.roles import check_parts, containers, is_backer, place_role
+from heritage.geoparse.roles import (
+    check_parts,
+    containers,
+    is_backer,
+    place_role,
+    precisely_placed,
+)
 
 __all__ = ["Extraction", "FoundEvent", "extract_events", "precision_label"]
 
@@ -93,6 +105,7 @@ def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = 
     backers = [m for m in mentions if is_backer(text, m)]
     demonyms = gazetteer.find_demonyms(text)
     within = containers(text, mentions)
+    precise = precisely_placed(within)
     resolved = resolve_mentions(mentions, demonyms, backers=backers, within=within)
     readings = [_as_town(r) for r in resolved]
     readings = check_parts(text, readings)
@@ -106,7 +119,7 @@ def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = 
     for sentence, cue, inside in zip(spans, cues, by_sentence, strict=True):
         if cue is None or _is_unreal(cue):
             continue
-        located = _where(text, sentence, cue, inside)
+        located = _where(text, sentence, cue, inside, precise)
         if located is None:
             if events and (cue.reference or not cue.triggers):
                 _add_to(events[-1], sentence, cue)
@@ -149,13 +162,16 @@ _NAME_PARTS = frozenset(
     "road river valley mountains mountain lake bridge gate camp prison oblast region".split()
 )
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
-# The word before a name; the look-behind, which leaves the match as it is (the leftmost
-# match starts a word), spares the engine a try at every letter of every word.
-_PREV_WORD = re.compile(r"(?<![\w'’-])([\w'’-]+)[ -]$")
+# The word before a name, matched on the reversed text before it: an end-anchored search
+# would try every letter of it. The greedy run reaches back to where the word starts.
+_PREV_WORD_REVERSED = re.compile(r"[ -]([\w'’-]+)")
 _NEXT_WORD = re.compile(r"^[ -]([\w'’-]+)")  # ... and after it
-_OPENS = re.compile(r"(^|[.!?:;]\s+|\n\s*)$")  # where a sentence or line opens
 _TOWN_OF_SITE_M = 25_000.0  # Samarra's archaeological city runs 20 km along the Tigris
+_DEADLY_POINTS = 2.0  # in the clause that reports the deaths, when others do not
+_NOT_THE_EVENT = -2.0  # a role this low (movement, speaker, origin...) never places an event
+_PRECISE_POINTS = 4.0  # "al Mayadeen, Deir Ezzor governorate, Syria": down to its country
 _LEAD_WEIGHT = 0.6  # an event placed by the report's first sentence, not its own
+_UNITS = {PlaceKind.ADMIN1, PlaceKind.ADMIN2}
 _CURATED = {PlaceKind.SITE, PlaceKind.ALIAS, PlaceKind.COUNTRY, PlaceKind.REGION}
 
 
@@ -183,18 +199,39 @@ def _plausible(
         if bodies[at] is not None:  # a lone headline is all there is to read
             return re.search(rf"\b{re.escape(mention.surface)}\b", bodies[at]) is not None
     before = text[max(0, mention.start - 40) : mention.start]
-    prev_word = _PREV_WORD.search(before)
-    if (
-        prev_word
-        and _CAPITALISED.fullmatch(prev_word.group(1))
-        and prev_word.group(1).casefold() not in STOP_WORDS
-        and _OPENS.search(before[: prev_word.start()]) is None  # not where a sentence opens
-    ):
-        return False
+    if prev_word := _word_before(before):
+        word, at = prev_word
+        if (
+            _CAPITALISED.fullmatch(word)
+            and word.casefold() not in STOP_WORDS
+            and not _opens(before[:at])
+        ):
+            return False
     next_word = _NEXT_WORD.match(text[mention.end : mention.end + 40])
     if next_word and _CAPITALISED.fullmatch(next_word.group(1)):
         return next_word.group(1).casefold() in _NAME_PARTS
     return True
+
+
+def _word_before(before: str) -> tuple[str, int] | None:
+    """The word that ends ``before`` followed by a space or a hyphen, and where it starts: what
+    ``([\\w'’-]+)[ -]$`` finds (its ``$`` lets a final line break follow)."""
+    tail = before[:-1] if before.endswith("\n") else before
+    found = _PREV_WORD_REVERSED.match(tail[::-1])
+    if found is None:
+        return None
+    return found.group(1)[::-1], len(tail) - found.end()
+
+
+def _opens(head: str) -> bool:
+    """Whether a sentence or a line opens at the end of ``head``: its start, a stop and
+    spaces, or a line break and spaces (as a search from every letter would find)."""
+    if not head:
+        return True
+    kept = head.rstrip()
+    if len(kept) == len(head):
+        return False
+    return "\n" in head[len(kept) :] or (kept != "" and kept[-1] in ".!?:;")
 
 
 def _by_sentence(
@@ -231,20 +268,41 @@ def _as_town(reading: Resolved) -> Resolved:
 
 
 def _where(
-    text: str, sentence: Span, cue: EventCue, readings: list[Resolved]
+    text: str,
+    sentence: Span,
+    cue: EventCue,
+    readings: list[Resolved],
+    precise: frozenset[int] = frozenset(),
 ) -> tuple[Resolved, float, str] | None:
+    """The reading of the sentence where its event happened, the weight of its role and why
+    (module docstring); None when no place may be it."""
     if not readings:
         return None
     anchor = cue.triggers[0].start + sentence.start if cue.triggers else sentence.start
+    deadly = deadly_clauses(sentence, cue, [r.mention.start for r in readings], precise)
     best = None
     for reading in readings:
         score, weight, role = place_role(text, sentence, reading, readings)
-        score -= abs(reading.mention.start - anchor) / 100
+        start = reading.mention.start
+        if score > _NOT_THE_EVENT and _is_local(reading):
+            if start in precise:
+                score += _PRECISE_POINTS
+                role = f"{role}; placed precisely, down to its country"
+            if any(a <= start < b for a, b in deadly):
+                score += _DEADLY_POINTS
+                role = f"{role}; in the clause that reports the deaths"
+        score -= abs(start - anchor) / 100
         if best is None or score > best[0]:
             best = (score, reading, weight, role)
-    if best[0] <= -2.0:
+    if best[0] <= _NOT_THE_EVENT:
         return None
     return best[1], best[2], best[3]
+
+
+def _is_local(reading: Resolved) -> bool:
+    """A town, site or facility of a country the report is about: not a province, which says
+    less than a town beside it, nor a reading abroad, which may be a homonym."""
+    return not reading.is_abroad and reading.place.kind not in _UNITS
 
 
 def _is_unreal(cue: EventCue | None) -> bool:

@@ -9,19 +9,26 @@ here is a pattern of words a person can check; :func:`place_role` adds them up:
 ==========================================  ======  =============================================
 words                                       points  example
 ==========================================  ======  =============================================
-a word of location before                   +2      in, near, at, outside, in the area of
+a word of location or of attack before      +2      in, near, at, outside, in the area of,
+                                                    shells target, hit, raids on
 where they retreated or were driven from    +1      retreating from, driven out of
 a word of movement or of who speaks         -3      to, from, flown by helicopter to, based in,
                                                     the ministry in, -based after
+where people come from or whom they back    -3      a fighter of Tal Tamr, pro-Ankara factions
+a town a road is named after                -1      the highway of Damascus – Aleppo
 a government, its forces or a meeting       -3      Kiev forces, the Damascus government, the
                                                     Minsk talks
 the reference point of an apposition or     -3      Bucha, the town north-west of Kiev; 100 km
 a distance                                          south of Mosul
-around the place rather than in it          -1      the countryside of Homs, east of Deir Ezzor
+around the place rather than in it          -1.5    the countryside of Homs, east of Deir Ezzor
 a province or district                      -1.5    a town named beside it says more
 in a country the report is not about        -2      Adan, Karama, east of Mosul (not Aden)
 a part read far from its town               -3      the Tal as-Sultan area of western Rafah
 ==========================================  ======  =============================================
+
+A name in brackets after another ("towards Ayn al-Arab (Kobani)") is read with the words
+before the first. :func:`precisely_placed` finds the names the text places down to their
+country ("al Mayadeen, Deir Ezzor governorate, Syria"), which :mod:`.parse` favours.
 """
 
 from __future__ import annotations
@@ -37,7 +44,15 @@ from heritage.geoparse.cues import Span
 from heritage.geoparse.gazetteer import Mention, PlaceKind
 from heritage.geoparse.resolve import Resolved
 
-__all__ = ["Role", "check_part", "check_parts", "containers", "is_backer", "place_role"]
+__all__ = [
+    "Role",
+    "check_part",
+    "check_parts",
+    "containers",
+    "is_backer",
+    "place_role",
+    "precisely_placed",
+]
 
 
 class Role(NamedTuple):
@@ -52,11 +67,13 @@ class Role(NamedTuple):
 _UNITS = {PlaceKind.ADMIN1, PlaceKind.ADMIN2}
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|near|around|outside|inside|on|across|into|throughout|within|of|"
+    r"target(?:s|ed|ing)?|hit(?:s|ting)?|shell(?:s|ed)?|bomb(?:s|ed)?|bombard(?:s|ed)?|"
+    r"struck|strikes?|raid(?:s|ed)?|attack(?:s|ed)?|storm(?:s|ed)?|pound(?:s|ed)?|"
     r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
     r"(?:area|outskirts|vicinity|countryside|suburbs?|centre|center|heart|town|city|village|"
     r"district|province|governorate|neighbourhood|neighborhood|region|desert)\s+of)"
     r"(?:\s+the)?(?:\s+(?:town|city|village|ancient\s+city|district|province|governorate|"
-    r"area|region|base|camp))?"
+    r"area|region|base|camp|capital))?"
     r"(?:\s+(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?|central|downtown))?)\s*$",
     re.IGNORECASE,
 )
@@ -79,6 +96,26 @@ _LEAVING = re.compile(
     re.IGNORECASE,
 )
 _BASED = re.compile(r"^-(?:based|backed|led|born|made)\b", re.IGNORECASE)
+_PRO = re.compile(r"\b(?:pro|anti)-$", re.IGNORECASE)  # "pro-Ankara factions"
+# "the highway of Damascus – Aleppo", "the main road of Aleppo", "the Damascus-Aleppo
+# highway": a road named after the towns it joins, not where the event was.
+_ROAD_BEFORE = re.compile(
+    r"\b(?:highway|road|motorway)\s+(?:of|to|from|between|linking)(?:\s+the)?"
+    r"(?:\s+[\w'’-]+){0,3}?(?:\s*[–—-]|\s+and)?\s*$",
+    re.IGNORECASE,
+)
+_ROAD_AFTER = re.compile(
+    r"^\s*[–—-]\s*[\w'’]+(?:[ -][\w'’]+)?[\s-](?:highway|motorway|road)\b", re.IGNORECASE
+)
+_ROAD_END = re.compile(r"^[\s-](?:highway|motorway|road)\b", re.IGNORECASE)
+_DASH_BEFORE = re.compile(r"[–—-]\s*$")
+# "a fighter of Tal Tamr was killed in clashes at Aleppo": where people come from.
+_ORIGIN = re.compile(
+    r"\b(?:fighters?|members?|natives?|residents?|families)\s+(?:of|from)(?:\s+the)?\s*$",
+    re.IGNORECASE,
+)
+# "towards Ayn al-Arab (Kobani)": a name in brackets after another plays the same part.
+_BRACKETED = re.compile(r"(?:\s+(?:[A-Z][\w'’‘-]*|al-[\w'’‘-]+|[ae]l|as|ad|ar|de)){1,4}\s*\(\s*$")
 # Who speaks from a place: "the antiquities ministry in Baghdad said".
 _OFFICE = re.compile(
     r"\b(?:ministry|ministries|government|authorities|officials?|spokes(?:man|woman|person)|"
@@ -110,8 +147,8 @@ _GOVERNMENT = re.compile(
 )
 # "the Tal as-Sultan area of western Rafah", "Yarmouk neighbourhood, West Mosul": a part of
 # the place named next.
-_PART_OF = re.compile(
-    r"^\s+(?:area|district|neighbou?rhoods?|quarter|suburb|sector|camp)(?:\s+of\b|\s*,)"
+_PART_OF = re.compile(  # matched from the end of the name, up to the next (no copy of the gap)
+    r"\s+(?:area|district|neighbou?rhoods?|quarter|suburb|sector|camp)(?:\s+of\b|\s*,)"
     r"[^.;:!?]{0,25}?$",
     re.IGNORECASE,
 )
@@ -126,6 +163,11 @@ _IN_NEXT = re.compile(
 )
 # "the countryside of Homs", "east of Deir Ezzor", "Idlib countryside": somewhere around the
 # town, not in it; a town named plainly in the same sentence says more.
+_ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_SPELLING = re.compile(
+    r"[\s\u200e\u200f]+[A-Za-z][\w'’‘-]*(?:\s+[A-Za-z][\w'’‘-]*){0,3}"  # left-to-right marks too
+)
+_MAX_CHAIN = 4  # "a village, a district, a province, a country" at most
 _MAX_GAP = 40  # characters between a place and the one it is said to be in, at most
 _AROUND_BEFORE = re.compile(
     r"\b(?:countryside|desert|outskirts|vicinity|mountains|surroundings|"
@@ -144,14 +186,22 @@ def place_role(text: str, sentence: Span, reading: Resolved, others: list[Resolv
     ``others`` the readings of the sentence (module docstring)."""
     start, end = reading.mention.start, reading.mention.end
     before = text[max(sentence.start, start - 60) : start]
+    if before.endswith("(") and (bracket := _BRACKETED.search(before)) is not None:
+        before = text[
+            max(sentence.start, start - 60 - len(bracket.group())) : start - len(bracket.group())
+        ]
     after = text[end : end + 24]
     ends = {r.mention.end for r in others}
     score, weight, why = 0.0, 0.8, "named in the sentence of the event"
-    if _LEAVING.search(before):
+    if (leaving := _LEAVING.search(before)) is not None:
         score, weight = 1.0, 1.0
-        why = f"where they left: “{_LEAVING.search(before).group(0).strip()}”"
+        why = f"where they left: “{leaving.group(0).strip()}”"
     elif _AWAY.search(before) or _OFFICE.search(before) or _BASED.match(after):
         score, why = -3.0, "a place of movement or of the speaker, not of the event"
+    elif _PRO.search(before) or _ORIGIN.search(before):
+        score, why = -3.0, "where people come from or whom they back, not where the event was"
+    elif _is_road(before, after):
+        score, why = -1.0, "names a road by the towns it joins: somewhere along it"
     elif _GOVERNMENT.match(after):
         score, why = -3.0, "names a government, its forces or a meeting, not a place"
     elif _DISTANCE.search(before) or _is_apposed(text, start, ends):
@@ -160,7 +210,7 @@ def place_role(text: str, sentence: Span, reading: Resolved, others: list[Resolv
         score, weight = 2.0, 1.0
         why = f"introduced by “{locative.group(0).strip()}”"
     if _AROUND_BEFORE.search(before) or _AROUND_AFTER.match(after):
-        score, weight = score - 1.0, 0.8
+        score, weight = score - 1.5, 0.8
         why = f"{why}; around the place rather than in it"
     if reading.is_abroad:  # "Adan, Karama, east of Mosul": not Aden, Yemen
         score -= 2.0
@@ -171,6 +221,15 @@ def place_role(text: str, sentence: Span, reading: Resolved, others: list[Resolv
         score -= 3.0
         why = "a part of the place named next, but read far from it"
     return Role(score, weight, why)
+
+
+def _is_road(before: str, after: str) -> bool:
+    """Whether the name is one of the towns a road is named after."""
+    return (
+        _ROAD_BEFORE.search(before) is not None
+        or _ROAD_AFTER.match(after) is not None
+        or (_ROAD_END.match(after) is not None and _DASH_BEFORE.search(before) is not None)
+    )
 
 
 def check_part(text: str, reading: Resolved, readings: list[Resolved]) -> Resolved:
@@ -212,7 +271,7 @@ def _larger(text: str, reading: Resolved, readings: list[Resolved]) -> Resolved 
 def _is_far_part(text: str, reading: Resolved, larger: Resolved) -> bool:
     """Whether the text says ``reading`` is a part of ``larger``, named next, and it lies
     farther from it than a part of a town can."""
-    if not _PART_OF.match(text[reading.mention.end : larger.mention.start]):
+    if not _PART_OF.match(text, reading.mention.end, larger.mention.start):
         return False
     one, other = reading.place, larger.place
     _, _, metres = GEOD.inv(one.lon, one.lat, other.lon, other.lat)
@@ -223,8 +282,12 @@ def _is_in(text: str, inner: Mention, outer: Mention) -> bool:
     """Whether the text puts ``inner`` in ``outer``, named right after it (_IN_NEXT)."""
     if outer.start - inner.end > _MAX_GAP:
         return False
-    found = _IN_NEXT.search(text, max(0, inner.end - 12), outer.start)
-    return found is not None and found.start() <= inner.end
+    end = inner.end
+    if _ARABIC.search(inner.surface):  # "الطبقة Al Tabaqa, Raqqa governorate": its Latin spelling
+        latin = _LATIN_SPELLING.match(text, end, outer.start)
+        end = latin.end() if latin else end
+    found = _IN_NEXT.search(text, max(0, end - 12), outer.start)
+    return found is not None and found.start() <= end
 
 
 def _is_apposed(text: str, start: int, ends: Collection[int]) -> bool:
@@ -242,6 +305,33 @@ def containers(text: str, mentions: list[Mention]) -> list[tuple[Mention, Mentio
     return [(a, b) for a, b in zip(mentions, mentions[1:], strict=False) if _is_in(text, a, b)]
 
 
+def precisely_placed(within: list[tuple[Mention, Mention]]) -> frozenset[int]:
+    """The starts of the names the text places in a chain of containers that ends in a
+    country ("al Mayadeen, Deir Ezzor governorate, Syria"; "Ramadi, Anbar province, Iraq"),
+    with ``within`` from :func:`containers`: the innermost name of each chain."""
+    outer = {inner.start: container for inner, container in within}
+    placed = set()
+    for start in outer.keys() - {container.start for container in outer.values()}:
+        at = start
+        for _ in range(_MAX_CHAIN):
+            container = outer.get(at)
+            if container is None:
+                break
+            if container.is_context:
+                placed.add(start)
+                break
+            at = container.start
+    return frozenset(placed)
+
+
 def is_backer(text: str, mention: Mention) -> bool:
     """Whether the mention names who backs or is based somewhere ("Iran-backed")."""
-    return _BASED.match(text[mention.end : mention.end + 12]) is not None
+    end, start = mention.end, mention.start
+    # Both rules need a hyphen next to the name: most names are spared the regexes.
+    if text.startswith("-", end) and _BASED.match(text[end : end + 12]) is not None:
+        return True
+    return (
+        start > 0
+        and text[start - 1] == "-"
+        and _PRO.search(text[max(0, start - 5) : start]) is not None
+    )

@@ -1,8 +1,9 @@
 """The shortcuts the geoparser takes for speed read a report as the plain rules do.
 
 `parse` finds the sentence of a name by bisecting the sentences' starts (they must be in
-order and must not overlap); `parse._PREV_WORD` has a look-behind that must not change the
-word it finds; `roles.check_parts` checks every reading in one pass; `resolve` skips the
+order and must not overlap); `parse` finds the word before a name on the reversed text and
+where a sentence opens without an end-anchored search, which must find what the plain
+patterns find; `roles.check_parts` checks every reading in one pass; `resolve` skips the
 geodesic for an anchor farther in latitude than closeness can reach.
 """
 
@@ -15,7 +16,7 @@ import pytest
 from heritage.geo import GEOD
 from heritage.geoparse.cues import sentences
 from heritage.geoparse.gazetteer import Gazetteer, Place, PlaceKind
-from heritage.geoparse.parse import _PREV_WORD, extract_events
+from heritage.geoparse.parse import _opens, _word_before, extract_events
 from heritage.geoparse.roles import check_part, check_parts
 
 TEAM = Path(__file__).resolve().parents[1] / "data" / "geoparse" / "team_reports.json"
@@ -67,15 +68,25 @@ def test_sentences_are_in_order_and_do_not_overlap(text):
         "word",
         "trailing-dash-",
         "two  spaces ",
+        "ends with a dash-\n",
+        "line break only\n",
     ],
 )
 def test_the_word_before_a_name_is_the_one_the_plain_pattern_finds(before):
     plain = re.search(r"([\w'’-]+)[ -]$", before)
-    found = _PREV_WORD.search(before)
 
-    assert (found and (found.start(), found.group(1))) == (
-        plain and (plain.start(), plain.group(1))
-    )
+    assert _word_before(before) == (plain and (plain.group(1), plain.start()))
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["", " ", "Fighting.", "Fighting. ", "Fighting.\n", "line\n  ", "one: ", "a b", "x;\t",
+     "ends with a space ", "stop.\u00a0", "\n", "two\n\nlines", "so?  "],
+)  # fmt: skip
+def test_where_a_sentence_opens_is_where_the_plain_pattern_finds_it(head):
+    plain = re.search(r"(^|[.!?:;]\s+|\n\s*)$", head) is not None
+
+    assert _opens(head) is plain
 
 
 @pytest.mark.parametrize(
