@@ -6,6 +6,9 @@ others that only one state has, and the state itself ("Hall County", "Atlanta", 
 
 - a name whose local readings (towns, sites, facilities, units; not countries or regions)
   all lie in one unit votes 1 for it ("Atlanta": GA);
+- a name whose local readings lie in a few units (:data:`_SHARED` or fewer) splits one vote
+  between them, so that two such names agree on the unit they share; namesake towns
+  (``Place.is_namesake``: Brazil, Indiana) never vote;
 - a name that can mean a unit votes for that unit ("Georgia": the state GA, whatever the
   country of the same name; the country is :mod:`~heritage.geoparse.resolve`'s business).
 
@@ -35,6 +38,11 @@ _CONTEXT = frozenset({PlaceKind.COUNTRY, PlaceKind.REGION})
 # not Boston, New York (8,000 people), but Athens, Texas (12,000) beside Texas towns is
 # what "Athens" means rather than Athens, Georgia (127,000).
 _SMALLER = 20
+# A name of readings in this many units or fewer ("Anderson County": five states) splits one
+# vote between them: two such names agree on the state they share ("Palestine" and "Anderson
+# County": Texas). A name of more says nothing ("Springfield").
+_SHARED = 10
+_NOTHING = 1e-9  # a share left by rounding when a name's own vote is taken off
 
 
 def unit_of(place: Place) -> Unit | None:
@@ -61,22 +69,23 @@ def home_shares(names: Iterable[tuple[str, tuple[Place, ...]]]) -> dict[str, dic
         else:
             count[name] = 1
             readings[name] = _by_own_name(surface, candidates)
-    vote = {name: _vote_of(places) for name, places in readings.items()}
-    total: dict[Unit, int] = {}
-    for name, unit in vote.items():
-        if unit is not None:
-            total[unit] = total.get(unit, 0) + count[name]
+    vote = {name: _votes_of(places) for name, places in readings.items()}
+    total: dict[Unit, float] = {}
+    for name, units in vote.items():
+        for unit, weight in units.items():
+            total[unit] = total.get(unit, 0.0) + weight * count[name]
     if not total:
         return {}
-    top = max(total.values())
+    top = max(1.0, *total.values())  # split votes alone are not a whole home
     shares: dict[str, dict[str, float]] = {}
     for name, places in readings.items():
         if len(places) > 1:
             own = vote[name]
             shares[name] = {
-                place.id: (total[unit] - (count[name] if unit == own else 0)) / top
+                place.id: share
                 for place in _eligible(places)
-                if (unit := unit_of(place)) in total and (unit != own or total[unit] > count[name])
+                if (unit := unit_of(place)) in total
+                and (share := (total[unit] - own.get(unit, 0.0) * count[name]) / top) > _NOTHING
             }
     return shares
 
@@ -102,26 +111,32 @@ def _folded(name: str) -> str:
 
 def _eligible(readings: Sequence[Place]) -> list[Place]:
     """The readings that a home vote may favour: not a country or region, and not a town
-    :data:`_SMALLER` times smaller than its name's largest town in its country."""
+    :data:`_SMALLER` times smaller than its name's largest town in its country (a county,
+    however small, is what its name means in its state's news)."""
     largest: dict[str | None, int] = {}
     for p in readings:
-        largest[p.country] = max(largest.get(p.country, 0), p.population)
+        if p.kind is PlaceKind.POPULATED:
+            largest[p.country] = max(largest.get(p.country, 0), p.population)
     return [
         p
         for p in readings
-        if not p.kind.is_context and p.population * _SMALLER >= largest[p.country]
+        if not p.kind.is_context
+        and (p.kind is not PlaceKind.POPULATED or p.population * _SMALLER >= largest[p.country])
     ]
 
 
-def _vote_of(candidates: Sequence[Place]) -> Unit | None:
-    """The unit a name can only be in, or the one unit it can name; else None."""
+def _votes_of(candidates: Sequence[Place]) -> dict[Unit, float]:
+    """The unit a name can only be in, or the one unit it can name (1); else, its local
+    readings' units, :data:`_SHARED` units or fewer, each an equal part of one vote."""
     named, local = set(), set()
     for p in candidates:
         if p.kind is PlaceKind.ADMIN1:
             named.add(unit_of(p))
-        elif p.kind not in _CONTEXT:
+        elif p.kind not in _CONTEXT and not p.is_namesake:  # "Brazil": not Brazil, Indiana
             local.add((p.country, p.admin1) if p.admin1 and p.country else None)
     named.discard(None)
     if named:
-        return next(iter(named)) if len(named) == 1 else None
-    return next(iter(local)) if len(local) == 1 else None
+        return {next(iter(named)): 1.0} if len(named) == 1 else {}
+    if None in local or len(local) > _SHARED:
+        return {}
+    return {unit: 1.0 / len(local) for unit in local}

@@ -67,7 +67,9 @@ def precision_for(kind: PlaceKind, population: int = 0) -> float:
 class Place:
     """A named point: ``id`` is ``site:<site id>``, ``gn:<geonameid>``, ``region:<n>`` or
     ``alias:<n>``. ``names`` are its other names (not compared). ``admin1`` is the GeoNames
-    admin1 code within the country. ``precision_m`` 0 means :func:`precision_for` the kind."""
+    admin1 code within the country. ``precision_m`` 0 means :func:`precision_for` the kind.
+    ``is_namesake``: a small town whose name a better-known place has ("Paris", Texas); it is
+    read so only when the report shows it is in its state (``resolve``)."""
 
     id: str
     name: str
@@ -79,6 +81,7 @@ class Place:
     population: int = 0
     precision_m: float = 0.0
     site_id: str | None = None
+    is_namesake: bool = False
     names: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self):

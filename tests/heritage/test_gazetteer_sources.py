@@ -59,9 +59,7 @@ def test_the_regional_layer_brings_us_towns_of_5000_by_their_own_name(us_places)
     "name",
     [
         "California",  # California, Maryland: the state
-        "Mexico",  # Mexico, Missouri: the country
         "England",  # England, Arkansas: the nation of the United Kingdom
-        "Paris",  # Paris, Texas: a city of a million people elsewhere
         "Olive Branch",  # Olive Branch, Mississippi: Turkey's operation in Afrin
         "Countryside",  # Countryside, Illinois: a common word
     ],
@@ -71,6 +69,40 @@ def test_a_small_regional_town_does_not_take_a_name_that_means_something_else(us
         p for p in us_places if p.kind is PlaceKind.POPULATED and p.population < 50_000
         and (p.name == name or name in p.names)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [("Paris", "TX"), ("Mexico", "MO"), ("Lebanon", "PA"), ("Palestine", "TX")],
+)
+def test_a_small_town_named_like_a_country_or_great_city_is_kept_as_a_namesake(
+    us_places, name, state
+):
+    towns = [p for p in us_places if p.kind is PlaceKind.POPULATED and p.name == name]
+    assert any(p.admin1 == state for p in towns)
+    assert all(p.is_namesake and not p.names for p in towns if p.population < 50_000)
+
+
+def test_a_town_with_a_name_of_its_own_is_no_namesake(us_places):
+    (gainesville,) = [p for p in us_places if p.name == "Gainesville" and p.admin1 == "GA"]
+    assert not gainesville.is_namesake
+
+
+def test_us_counties_are_districts_of_their_state_by_their_full_names(us_places):
+    (laurel,) = [p for p in us_places if p.name == "Laurel County"]
+    assert laurel.kind is PlaceKind.ADMIN2 and laurel.admin1 == "KY"
+    assert laurel.names == ("Laurel Co.",)
+    assert _km(laurel, -84.12, 37.11) < 30  # London, Kentucky, its seat
+    assert laurel.population > 0  # estimated from its ZIP codes
+    assert not [p for p in us_places if p.kind is PlaceKind.ADMIN2 and p.name == "Laurel"]
+
+
+def test_a_state_whose_point_is_its_great_city_is_moved_amid_its_counties(us_places):
+    (new_york,) = [p for p in us_places if p.id == "adm:US-NY"]
+    assert _km(new_york, -74.006, 40.713) > 150  # not at New York City
+    assert 41.5 < new_york.lat < 43.5 and -77.0 < new_york.lon < -74.0
+    (california,) = [p for p in us_places if p.id == "adm:US-CA"]
+    assert _km(california, -118.756, 36.701) < 1  # the package's own point, kept
 
 
 def test_the_regional_layer_leaves_big_cities_and_states_as_they_are(us_places):

@@ -294,3 +294,68 @@ def test_a_district_named_with_its_city_is_read_inside_the_city(gazetteer):
 
     assert found.place.id == "gn:9999102"
     assert any("as the text says" in why for why in found.why)
+
+
+# --- namesakes and counties in US local news -----------------------------------------------------
+
+ADMIN2 = PlaceKind.ADMIN2
+US_LOCAL = [
+    Place("gn:2988507", "Paris", 2.35, 48.85, TOWN, "FR", population=2_138_551),
+    Place("gn:3017382", "France", 2.0, 46.0, COUNTRY, "FR", population=66_987_244),
+    Place("gn:4717560", "Paris", -95.56, 33.66, TOWN, "US", "TX", 25_171, is_namesake=True),
+    Place("gn:4647963", "Paris", -88.33, 36.3, TOWN, "US", "TN", 10_156, is_namesake=True),
+    Place("gn:272103", "Lebanon", 35.83, 33.83, COUNTRY, "LB", population=6_848_925),
+    Place("gn:4699066", "Palestine", -95.63, 31.76, TOWN, "US", "TX", 18_042, is_namesake=True),
+    Place("gn:4738214", "Tyler", -95.3, 32.35, TOWN, "US", "TX", 104_798),
+    Place("fips:48001", "Anderson County", -95.65, 31.81, ADMIN2, "US", "TX", 40_000),
+    Place("fips:45007", "Anderson County", -82.64, 34.52, ADMIN2, "US", "SC", 120_000),
+    Place("fips:47001", "Anderson County", -84.2, 36.12, ADMIN2, "US", "TN", 80_000),
+]
+
+
+@pytest.fixture(scope="module")
+def local_gazetteer():
+    return Gazetteer.build([], [*PLACES, *US_LOCAL, *admin_places(["US", "LB"])])
+
+
+def test_a_namesake_town_without_evidence_of_its_state_gives_way(local_gazetteer):
+    text = "United States officials said the Paris talks would decide the climate plan."
+
+    assert reading(local_gazetteer, text, "Paris").place.country == "FR"
+
+
+def test_a_namesake_town_in_the_state_of_the_storys_other_places_is_read(local_gazetteer):
+    text = "Police in Tyler and Paris searched for the driver. Texas troopers joined them."
+
+    found = reading(local_gazetteer, text, "Paris")
+
+    assert (found.place.country, found.place.admin1) == ("US", "TX")
+
+
+def test_a_namesake_town_named_with_its_state_is_read(local_gazetteer):
+    text = "A tornado struck Paris, Tenn., on Sunday night."
+
+    assert reading(local_gazetteer, text, "Paris").place.admin1 == "TN"
+
+
+def test_a_name_that_several_states_share_splits_its_vote_between_them(local_gazetteer):
+    text = (
+        "Deputies of the Anderson County sheriff arrested a man in Palestine, the United States"
+        " Marshals said. He is held in the Anderson County jail."
+    )
+
+    assert reading(local_gazetteer, text, "Palestine").place.admin1 == "TX"
+
+
+def test_a_countrys_namesake_town_casts_no_vote_for_its_state(local_gazetteer):
+    text = "Talks in Lebanon stalled. In Anderson County, farmers watched the news."
+
+    assert reading(local_gazetteer, text, "Lebanon").place.kind is COUNTRY
+
+
+def test_a_bare_state_name_is_the_state_and_with_city_the_city(gazetteer):
+    assert reading(gazetteer, "Flu cases rose across New York.", "New York").place.id == (
+        "adm:US-NY"
+    )
+    text = "Flu cases rose across New York City."
+    assert reading(gazetteer, text, "New York City").place.kind is TOWN
