@@ -63,7 +63,8 @@ class Settings:
     published_sites_max: int = _doc(
         20_000,
         "Sites whose published GeoJSON each server process keeps in memory (built when it "
-        "starts; about 2-5 KB a site): raise it to the registry's size when it is larger.",
+        "starts, and the API's answers once served; about 5-10 KB a site): raise it to the "
+        "registry's size when it is larger.",
     )
     sensitive_grid_deg: float = _doc(
         0.05,

@@ -26,6 +26,7 @@ __all__ = [
     "check_point",
     "check_zone",
     "generalise",
+    "generalised_bounds",
     "geodesic_area_km2",
     "geodesic_circle",
     "local_projection",
@@ -213,6 +214,15 @@ def generalise(geom: BaseGeometry, grid_deg: float) -> MultiPolygon:
             )
         )
     return shapely.orient_polygons(to_multipolygon(shapely.union_all(cells)))
+
+
+def generalised_bounds(bounds: np.ndarray, grid_deg: float) -> np.ndarray:
+    """The bounds of ``generalise`` of geometries with these bounds (rows of min_lon, min_lat,
+    max_lon, max_lat), without building them: snapped outwards to the grid, one cell wider."""
+    low = (np.floor(bounds[:, :2] / grid_deg) - 1) * grid_deg
+    high = (np.ceil(bounds[:, 2:] / grid_deg) + 1) * grid_deg
+    world = np.array([180.0, 90.0])
+    return np.hstack([np.maximum(low, -world), np.minimum(high, world)])
 
 
 def _check_ranges(coords: np.ndarray) -> None:

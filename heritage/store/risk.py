@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import JSON, delete, func, insert, literal_column, select, update
+from sqlalchemy import JSON, Integer, delete, func, insert, literal, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from heritage.domain import ConflictEvent, Exposure, Zone
 from heritage.risk import Assessment, Contribution
 from heritage.store.events import event_ref, stored_event
-from heritage.store.tables import assessments, events, exposures, matching_state
+from heritage.store.tables import assessments, current_risks, events, exposures, matching_state
 
 __all__ = [
+    "SUMMARY_CONTRIBUTIONS",
     "MatchingState",
     "assessment_series",
     "events_to_match",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 _BATCH = 900
+SUMMARY_CONTRIBUTIONS = 10  # the largest contributions ``current_risks`` keeps of each site
 
 
 class MatchingState:
@@ -191,6 +193,26 @@ def save_assessments(session: Session, results: Sequence[Assessment], *, now: da
     ]
     if rows:
         session.execute(insert(assessments), rows)
+    _refresh_current(session, sorted({r.site_id for r in results}))
+
+
+def _refresh_current(session: Session, site_ids: list[str]) -> None:
+    """Set these sites' ``current_risks`` rows from their newest assessments (whichever day
+    was just saved: a day replayed from the past leaves a newer one current)."""
+    revision = session.execute(
+        select(func.coalesce(func.max(current_risks.c.revision), 0) + 1)
+    ).scalar_one()
+    names = [c.name for c in current_risks.c]
+    special = {
+        "revision": literal(revision, Integer),
+        "top_contributions": _contributions(session, SUMMARY_CONTRIBUTIONS),
+    }
+    columns = [special.get(name, assessments.c.get(name)) for name in names]
+    for start in range(0, len(site_ids), _BATCH):
+        batch = site_ids[start : start + _BATCH]
+        session.execute(delete(current_risks).where(current_risks.c.site_id.in_(batch)))
+        newest = _newest(columns, assessments.c.site_id.in_(batch))
+        session.execute(insert(current_risks).from_select(names, newest))
 
 
 def previous_scores(session: Session, site_ids: Sequence[str], before: date) -> dict[str, float]:
@@ -210,9 +232,11 @@ def previous_scores(session: Session, site_ids: Sequence[str], before: date) -> 
 
 def latest_levels(session: Session) -> dict[str, tuple[date, str, int]]:
     """Each site's latest (as_of, level, n_events): what a tick needs, without the reasons."""
-    columns = [assessments.c[name] for name in ("site_id", "as_of", "level", "n_events")]
-    rows = session.execute(_newest(columns))
-    return {row.site_id: (row.as_of, row.level, row.n_events) for row in rows}
+    columns = [current_risks.c[name] for name in ("site_id", "as_of", "level", "n_events")]
+    return {
+        row.site_id: (row.as_of, row.level, row.n_events)
+        for row in session.execute(select(*columns))
+    }
 
 
 def latest_assessments(
@@ -221,13 +245,42 @@ def latest_assessments(
     """Each site's most recent assessment, as stored; with ``top``, only that many of its
     contributions (they are stored largest first).
 
-    A site in a busy area has hundreds of contributions: a page of 100 such sites held 1 MB
-    of JSON to parse when a list shows five of each. The database cuts the list instead.
+    Up to ``SUMMARY_CONTRIBUTIONS`` this is one ``current_risks`` row per site, read by key:
+    grouping the history and parsing hundreds of contributions per busy site to show five
+    was most of a sites list's time.
     """
+    if top is not None and top <= SUMMARY_CONTRIBUTIONS:
+        return _current(session, site_ids, top)
     conditions = [] if site_ids is None else [assessments.c.site_id.in_(list(site_ids))]
     columns = [c for c in assessments.c if c.name != "contributions"]
     rows = session.execute(_newest([*columns, _contributions(session, top)], *conditions))
     return {row.site_id: _as_dict(row) for row in rows}
+
+
+def latest_assessment(session: Session, site_id: str, *, top: int | None = None) -> dict | None:
+    """One site's most recent assessment (``latest_assessments`` for one site)."""
+    return latest_assessments(session, [site_id], top=top).get(site_id)
+
+
+def _current(session: Session, site_ids: Sequence[str] | None, top: int) -> dict[str, dict]:
+    columns = [c for c in current_risks.c if c.name not in ("revision", "top_contributions")]
+    if top > 0:
+        columns.append(current_risks.c.top_contributions.label("contributions"))
+    query = select(*columns)
+    found: dict[str, dict] = {}
+    if site_ids is None:
+        batches: Iterable = [query]
+    else:
+        ids = list(site_ids)
+        batches = (
+            query.where(current_risks.c.site_id.in_(ids[start : start + _BATCH]))
+            for start in range(0, len(ids), _BATCH)
+        )
+    for batch in batches:
+        for row in session.execute(batch):
+            risk = _as_dict(row, contributions=row.contributions[:top] if top > 0 else [])
+            found[row.site_id] = risk
+    return found
 
 
 def _contributions(session: Session, top: int | None):
@@ -246,17 +299,6 @@ def _contributions(session: Session, top: int | None):
             f" WHERE i <= {n})"
         )
     return literal_column(cut, type_=JSON).label("contributions")
-
-
-def latest_assessment(session: Session, site_id: str) -> dict | None:
-    """One site's most recent assessment, as stored (an index seek, not a grouped scan)."""
-    row = session.execute(
-        select(assessments)
-        .where(assessments.c.site_id == site_id)
-        .order_by(assessments.c.as_of.desc())
-        .limit(1)
-    ).one_or_none()
-    return None if row is None else _as_dict(row)
 
 
 def newest_assessments(
@@ -343,7 +385,7 @@ def _contribution(c: Contribution) -> dict:
     }
 
 
-def _as_dict(row) -> dict:
+def _as_dict(row, *, contributions: list | None = None) -> dict:
     return {
         "as_of": row.as_of.isoformat(),
         "score": row.score,
@@ -351,7 +393,7 @@ def _as_dict(row) -> dict:
         "trend": row.trend,
         "previous_score": row.previous_score,
         "n_events": row.n_events,
-        "contributions": row.contributions,
+        "contributions": row.contributions if contributions is None else contributions,
         "reasons": row.reasons,
         "computed_at": row.computed_at.isoformat(),
     }

@@ -6,8 +6,10 @@ read while the other writes; PostgreSQL is used through its psycopg 3 driver.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -32,6 +34,22 @@ __all__ = [
 _MIGRATIONS = str(Path(__file__).with_name("migrations"))
 
 
+def _json_text(value) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_value(text: str | bytes):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN or Infinity, which the json module once wrote
+        return json.loads(text)
+
+
+# JSON columns (risk contributions and reasons, names, sources) through orjson: decoding them
+# with the json module was a fifth of a sites list's time.
+_JSON_CODEC = {"json_serializer": _json_text, "json_deserializer": _json_value}
+
+
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{Path(path).resolve()}"
@@ -50,10 +68,10 @@ def create_db_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": 30}, **_JSON_CODEC)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, **_JSON_CODEC)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, box
 from sqlalchemy import String, delete, func, insert, or_, select, text, update
@@ -22,9 +23,9 @@ from heritage.domain import (
     SiteName,
 )
 from heritage.errors import ConflictError, NotFoundError
-from heritage.geo import generalise
+from heritage.geo import generalised_bounds
 from heritage.store.tables import (
-    assessments,
+    current_risks,
     registry_imports,
     site_countries,
     site_geometry_history,
@@ -62,11 +63,13 @@ class StoredSite:
 
 @dataclass(frozen=True)
 class SiteKey:
-    """What tells one stored state of a site from another, without reading the site."""
+    """What tells one stored state of a site from another, without reading the site; with
+    the revision of its current risk (``None``: never assessed, or not asked for)."""
 
     id: str
     version: int
     updated_at: datetime
+    risk_revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,9 @@ def get_site(session: Session, site_id: str) -> StoredSite:
 
 
 def get_site_key(session: Session, site_id: str) -> SiteKey:
-    row = session.execute(select(*_KEY_COLUMNS).where(sites.c.id == site_id)).one_or_none()
+    row = session.execute(
+        select(*_KEY_COLUMNS).select_from(_KEYED).where(sites.c.id == site_id)
+    ).one_or_none()
     if row is None:
         raise NotFoundError("site", site_id)
     return SiteKey(*row)
@@ -188,6 +193,7 @@ def list_site_keys(
         total = _count(session, conditions)
         rows = session.execute(
             select(*_KEY_COLUMNS)
+            .select_from(_KEYED)
             .where(*conditions)
             .order_by(sites.c.id)
             .limit(limit)
@@ -218,33 +224,49 @@ def _in_bbox(
 
     The spatial index yields the sites whose bounds overlap the box. A site whose bounds lie
     inside the box meets it; only those across its edge have their zones read and tested. A
-    sensitive site is tested by its generalised area, which reaches at most two grid cells
-    beyond its bounds, so the index is asked for a box that much wider.
+    sensitive site is judged by its generalised area (``geo.generalise``), whose bounds follow
+    from the site's: the index is asked for a box that much wider.
     """
     search = bbox
     if sensitive_grid_deg is not None:
         search = _widened(bbox, 2 * sensitive_grid_deg + 1e-9)
     candidates = session.execute(
         select(*_KEY_COLUMNS, sites.c.sensitive, *_BOUNDS_COLUMNS)
+        .select_from(_KEYED)
         .where(*conditions, _bounds_overlap(session, search))
         .order_by(sites.c.id)
     ).all()
-    inside, edge = [], []
-    for row in candidates:
-        bounds = (row.min_lon, row.min_lat, row.max_lon, row.max_lat)
-        if row.sensitive and sensitive_grid_deg is not None:
-            edge.append(row.id)
-        elif not _boxes_overlap(bounds, bbox):
-            continue  # found only by the box widened for sensitive sites
-        elif _box_within(bounds, bbox):
-            inside.append(row.id)
-        else:
-            edge.append(row.id)
-    met = set(inside) | set(_zones_meeting(session, edge, bbox, sensitive_grid_deg))
-    return [SiteKey(row.id, row.version, row.updated_at) for row in candidates if row.id in met]
+    if not candidates:
+        return []
+    bounds = np.array([row[-4:] for row in candidates], dtype=float)
+    sensitive = np.array([bool(row.sensitive) for row in candidates])
+    if sensitive_grid_deg is not None and sensitive.any():
+        bounds[sensitive] = generalised_bounds(bounds[sensitive], sensitive_grid_deg)
+    overlaps, within = _against_box(bounds, bbox)
+    met = within
+    edge = np.flatnonzero(overlaps & ~within)
+    if edge.size:
+        met[edge] = _zones_meeting(
+            session, [candidates[k].id for k in edge], bbox, sensitive_grid_deg
+        )
+    return [SiteKey(*row[:4]) for row, is_met in zip(candidates, met, strict=True) if is_met]
 
 
-_KEY_COLUMNS = (sites.c.id, sites.c.version, sites.c.updated_at)
+def _against_box(
+    bounds: np.ndarray, bbox: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``bounds``: does it overlap the box, and does it lie inside it."""
+    overlaps = np.zeros(len(bounds), dtype=bool)
+    within = np.zeros(len(bounds), dtype=bool)
+    min_lon, min_lat, max_lon, max_lat = bounds.T
+    for west, south, east, north in _unwrapped(bbox):
+        overlaps |= (max_lon >= west) & (min_lon <= east) & (max_lat >= south) & (min_lat <= north)
+        within |= (min_lon >= west) & (max_lon <= east) & (min_lat >= south) & (max_lat <= north)
+    return overlaps, within
+
+
+_KEY_COLUMNS = (sites.c.id, sites.c.version, sites.c.updated_at, current_risks.c.revision)
+_KEYED = sites.outerjoin(current_risks, current_risks.c.site_id == sites.c.id)
 _BOUNDS_COLUMNS = (sites.c.min_lon, sites.c.min_lat, sites.c.max_lon, sites.c.max_lat)
 
 
@@ -283,29 +305,18 @@ def _box_params(parts: list[tuple[float, ...]]) -> dict[str, float]:
     return params
 
 
-def _boxes_overlap(bounds: tuple[float, ...], bbox: tuple[float, float, float, float]) -> bool:
-    return any(
-        bounds[2] >= west and bounds[0] <= east and bounds[3] >= south and bounds[1] <= north
-        for west, south, east, north in _unwrapped(bbox)
-    )
-
-
-def _box_within(bounds: tuple[float, ...], bbox: tuple[float, float, float, float]) -> bool:
-    return any(
-        bounds[0] >= west and bounds[2] <= east and bounds[1] >= south and bounds[3] <= north
-        for west, south, east, north in _unwrapped(bbox)
-    )
-
-
 def _zones_meeting(
     session: Session,
     site_ids: list[str],
     bbox: tuple[float, float, float, float],
     sensitive_grid_deg: float | None,
-) -> list[str]:
-    """Which of these sites have zones (generalised, if sensitive) that meet the box."""
+) -> np.ndarray:
+    """For each of these sites (in order): do its zones (generalised, if sensitive) meet the
+    box."""
     window = _bbox_geometry(bbox)
-    met = []
+    shapely.prepare(window)
+    met = np.zeros(len(site_ids), dtype=bool)
+    position = {site_id: k for k, site_id in enumerate(site_ids)}
     for start in range(0, len(site_ids), 900):
         rows = session.execute(
             select(sites.c.id, sites.c.sensitive, sites.c.core_wkb, sites.c.buffer_wkb).where(
@@ -314,15 +325,16 @@ def _zones_meeting(
         ).all()
         if not rows:
             continue
-        zones = shapely.union(
-            shapely.from_wkb([row.core_wkb for row in rows]),
-            shapely.from_wkb([row.buffer_wkb for row in rows]),
-        )
-        for row, zone in zip(rows, zones, strict=True):
+        cores = shapely.from_wkb([row.core_wkb for row in rows])
+        buffers = shapely.from_wkb([row.buffer_wkb for row in rows])
+        meets = shapely.intersects(window, cores) | shapely.intersects(window, buffers)
+        for row, core, buffer, meeting in zip(rows, cores, buffers, meets, strict=True):
             if row.sensitive and sensitive_grid_deg is not None:
-                zone = generalise(zone, sensitive_grid_deg)
-            if zone.intersects(window):
-                met.append(row.id)
+                # ``geo.generalise`` publishes a grid box around each part: test the boxes.
+                parts = shapely.get_parts(shapely.union(core, buffer))
+                shown = generalised_bounds(shapely.bounds(parts), sensitive_grid_deg)
+                meeting = _against_box(shown, bbox)[0].any()
+            met[position[row.id]] = meeting
     return met
 
 
@@ -590,19 +602,18 @@ def _conditions(query: SiteQuery) -> list:
             )
         )
     if query.level is not None:
-        newest = (
-            select(assessments.c.site_id, func.max(assessments.c.as_of).label("as_of"))
-            .group_by(assessments.c.site_id)
-            .subquery()
-        )
-        latest = select(assessments.c.site_id).join(
-            newest,
-            (assessments.c.site_id == newest.c.site_id) & (assessments.c.as_of == newest.c.as_of),
-        )
-        if query.level == "none":
-            conditions.append(sites.c.id.not_in(latest.where(assessments.c.level != "none")))
+        if query.level == "none":  # no assessment yet counts as no risk
+            conditions.append(
+                sites.c.id.not_in(
+                    select(current_risks.c.site_id).where(current_risks.c.level != "none")
+                )
+            )
         else:
-            conditions.append(sites.c.id.in_(latest.where(assessments.c.level == query.level)))
+            conditions.append(
+                sites.c.id.in_(
+                    select(current_risks.c.site_id).where(current_risks.c.level == query.level)
+                )
+            )
     if query.country:
         conditions.append(
             sites.c.id.in_(

@@ -28,6 +28,7 @@ __all__ = [
     "alerts",
     "api_keys",
     "assessments",
+    "current_risks",
     "deliveries",
     "event_revisions",
     "events",
@@ -331,6 +332,26 @@ assessments = Table(
     Column("reasons", JSON, nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
     UniqueConstraint("site_id", "as_of", name="uq_assessments_site_id_as_of"),
+)
+
+# Each site's newest assessment, kept beside the history by ``save_assessments``: the sites list,
+# the map and the level filter read one row per site by key instead of grouping the history, and
+# only the largest contributions a summary can show (``risk.SUMMARY_CONTRIBUTIONS``).
+current_risks = Table(
+    "current_risks",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    # Larger at every save than any before it: what a cache of published risks is keyed on.
+    Column("revision", Integer, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("level", String(16), nullable=False, index=True),
+    Column("trend", String(16), nullable=False),
+    Column("previous_score", Float),
+    Column("n_events", Integer, nullable=False),
+    Column("top_contributions", JSON, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
 )
 
 matching_state = Table(

@@ -51,8 +51,7 @@ def list_sites():
         offset=offset,
         sensitive_grid_deg=settings.sensitive_grid_deg,
     )
-    risks = risk_store.latest_assessments(get_session(), [key.id for key in keys], top=TOP_EVENTS)
-    features = _features(keys, risks)
+    features = _written_features(keys)
     body = {
         "type": "FeatureCollection",
         "numberMatched": total,
@@ -68,8 +67,7 @@ def list_sites():
 def get_site(site_id: str):
     """One site as a GeoJSON Feature, with its current risk."""
     key = site_store.get_site_key(get_session(), site_id)
-    risk = risk_store.latest_assessment(get_session(), site_id)
-    return geojson_response(_features([key], {site_id: risk})[0])
+    return geojson_response(_written_features([key])[0])
 
 
 @bp.get("/api/v1/openapi.json")
@@ -104,9 +102,21 @@ def scheduler_health() -> dict:
     return {"status": "stale" if is_stale else "ok", "last_seen_at": beat.last_seen_at.isoformat()}
 
 
-def _features(keys: list[site_store.SiteKey], risks: dict[str, dict]) -> list[dict]:
-    """The sites' published features (cached by version) with their risk and links."""
+def _written_features(keys: list[site_store.SiteKey]) -> list[orjson.Fragment]:
+    """The sites' published features with their risk and links, written as JSON; kept by the
+    process until the site or its risk changes (``published_sites``)."""
+    session = get_session()
     base = url_for("api.list_sites", _external=True)  # one url_for, not one per site
+
+    def build(missing: list[site_store.SiteKey]) -> list[dict]:
+        ids = [key.id for key in missing]
+        return _features(missing, risk_store.latest_assessments(session, ids, top=TOP_EVENTS), base)
+
+    return get_published_sites().written(keys, base, build)
+
+
+def _features(keys: list[site_store.SiteKey], risks: dict[str, dict], base: str) -> list[dict]:
+    """The sites' published features (cached by version) with their risk and links."""
     by_id = {key.id: key for key in keys}
     return [
         with_properties(feature, _extra(by_id[feature["id"]], feature, risks, base))

@@ -2,16 +2,21 @@
 
 from datetime import date, timedelta
 
+from alembic import command
 from event_files import UCDP_COLUMNS, ucdp_row, write_table
 from shapely.geometry import box
 from site_files_zoo import write_geojson
+from sqlalchemy import insert
 
 from heritage import pipeline
 from heritage.config import RISK_MODEL
 from heritage.domain import Retraction
 from heritage.jobs import run_once
+from heritage.runtime import build_runtime
 from heritage.store import events as event_store
 from heritage.store import risk as risk_store
+from heritage.store.session import _alembic_config, migrate, session_factory
+from heritage.store.tables import assessments
 
 PALMYRA = {"id": "palmyra", "name": "Site of Palmyra", "countries": ["SY"], "vulnerability": 1.5}
 PETRA = {"id": "petra", "name": "Petra", "countries": ["JO"]}
@@ -166,3 +171,61 @@ def test_a_level_decays_on_later_days_without_new_events(session, settings, cloc
     order = ["none", "low", "elevated", "high", "critical"]
     assert order.index(later.levels["palmyra"]) < order.index(first.levels["palmyra"])
     assert gone.levels["palmyra"] == "none"
+
+
+def test_the_current_risk_is_the_newest_day_even_when_an_older_day_is_assessed_again(
+    session, settings, clock, tmp_path
+):
+    _setup(session, settings, clock, tmp_path, _clashes(6))
+    later = AS_OF + timedelta(days=60)
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=later, reassess_all=True)
+    pipeline.match_and_assess(session, RISK_MODEL, now=clock(), as_of=AS_OF, reassess_all=True)
+    current = risk_store.latest_assessments(session, top=5)
+    assert current["palmyra"]["as_of"] == later.isoformat()
+    assert current["palmyra"] == risk_store.latest_assessment(session, "palmyra", top=5)
+    history = risk_store.assessment_series(session, "palmyra", None, None)
+    assert current["palmyra"]["level"] == history[-1]["level"]
+    assert risk_store.latest_levels(session)["palmyra"] == (later, history[-1]["level"], 6)
+
+
+def test_assessments_stored_before_the_current_risks_table_are_current_after_the_upgrade(
+    database_url, settings, clock, tmp_path
+):
+    rt = build_runtime(settings, database_url, clock)
+    command.upgrade(_alembic_config(rt.engine), "0007")
+    contributions = [{"event": f"ucdp-ged:{i}", "value": 1.0 / (i + 1)} for i in range(12)]
+    with session_factory(rt.engine)() as session:  # rt.session() refuses an old schema
+        _setup(session, settings, clock, tmp_path, [])
+        session.execute(
+            insert(assessments),
+            [
+                _stored("palmyra", AS_OF, "high", contributions, clock()),
+                _stored("palmyra", AS_OF - timedelta(days=1), "critical", [], clock()),
+                _stored("petra", AS_OF - timedelta(days=3), "none", [], clock()),
+            ],
+        )
+        session.commit()
+    migrate(rt.engine)
+    with rt.session() as session:
+        current = risk_store.latest_assessments(session, top=3)
+        full = risk_store.latest_assessments(session)
+    rt.engine.dispose()
+    assert current["palmyra"]["contributions"] == contributions[:3]
+    assert current["palmyra"]["level"] == full["palmyra"]["level"] == "high"
+    assert current["petra"]["as_of"] == (AS_OF - timedelta(days=3)).isoformat()
+    assert set(current) == set(full) == {"palmyra", "petra"}
+
+
+def _stored(site_id, day, level, contributions, now):
+    return {
+        "site_id": site_id,
+        "as_of": day,
+        "score": 0.5,
+        "level": level,
+        "trend": "steady",
+        "previous_score": None,
+        "n_events": len(contributions),
+        "contributions": contributions,
+        "reasons": ["why"],
+        "computed_at": now,
+    }

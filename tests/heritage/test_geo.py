@@ -16,6 +16,7 @@ from heritage.geo import (
     check_point,
     check_zone,
     generalise,
+    generalised_bounds,
     geodesic_area_km2,
     geodesic_circle,
     radius_for_area_m,
@@ -155,6 +156,27 @@ def test_generalised_geometry_covers_the_truth_on_a_coarse_grid():
     assert np.allclose(np.round(xy / 0.05) * 0.05, xy)
     # no published vertex is within about 4 km of the true outline
     assert min(_distances_from(x, y, truth.boundary).min() for x, y in xy) > 4000
+
+
+def test_generalised_bounds_are_those_of_the_generalised_geometry_without_building_it():
+    rng = np.random.default_rng(5)
+    geometries = [
+        MultiPolygon(
+            [*geodesic_circle(lon, lat, r).geoms, *geodesic_circle(lon + 0.3, lat, r).geoms]
+        )
+        for lon, lat, r in zip(
+            rng.uniform(-179.5, 179, 40),
+            rng.uniform(-89, 89, 40),
+            rng.uniform(50, 9000, 40),
+            strict=True,
+        )
+    ] + [
+        Polygon([(179.97, 10.0), (180.0, 10.0), (180.0, 10.02)]),
+        Polygon([(0.0, 0.0), (0.05, 0.0), (0.05, 0.05)]),
+    ]
+    bounds = np.array([g.bounds for g in geometries])
+    expected = np.array([generalise(g, 0.05).bounds for g in geometries])
+    assert np.allclose(generalised_bounds(bounds, 0.05), expected)
 
 
 def test_buffer_of_a_serial_property_is_accurate_around_every_part():

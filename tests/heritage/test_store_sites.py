@@ -4,14 +4,17 @@ import dataclasses
 from datetime import timedelta
 
 import geometries as zoo
+import numpy as np
 import pytest
+import shapely
 from alembic import command
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 from site_files_zoo import write_geojson
 from sqlalchemy import func, select
 
 from heritage import pipeline
 from heritage.errors import ConflictError, InvalidInputError, NotFoundError
+from heritage.geo import generalise
 from heritage.runtime import build_runtime
 from heritage.store import sites as site_store
 from heritage.store.session import _alembic_config, migrate, session_factory
@@ -278,3 +281,39 @@ def test_sites_stored_before_the_spatial_index_existed_are_found_after_the_upgra
         stored, total = site_store.list_sites(session, query, limit=10, offset=0)
     rt.engine.dispose()
     assert [s.site.id for s in stored] == ["bosra", "petra"] and total == 2
+
+
+def test_a_bbox_finds_exactly_the_sites_whose_published_zones_meet_it(
+    session, settings, clock, tmp_path
+):
+    """Against the geometry a reader sees: sensitive sites by their generalised area, the
+    rest by their zones; sites of one part or two, small boxes and large ones."""
+    rng = np.random.default_rng(7)
+    features = []
+    for i in range(40):
+        lon, lat = rng.uniform(36.0, 38.0), rng.uniform(33.0, 35.0)
+        size = rng.uniform(0.002, 0.05)
+        zone = box(lon, lat, lon + size, lat + size)
+        if i % 3 == 0:  # a second part some way off
+            dx, dy = rng.uniform(0.05, 0.2, 2)
+            zone = MultiPolygon([zone, box(lon + dx, lat + dy, lon + dx + size, lat + dy + size)])
+        props = {"id": f"site-{i:02d}", "name": f"Site {i}", "sensitive": i % 4 == 0}
+        features.append((props, zone))
+    _import(session, _write(tmp_path, features), settings, clock)
+    grid = settings.sensitive_grid_deg
+    published = {}
+    for item in site_store.list_sites(session, site_store.SiteQuery(), limit=100, offset=0)[0]:
+        site = item.site
+        zones = shapely.union(site.core_zone, site.buffer_zone)
+        published[site.id] = generalise(zones, grid) if site.sensitive else zones
+    assert sum(1 for f in features if f[0]["sensitive"]) == 10
+
+    for _ in range(80):
+        west, south = rng.uniform(35.8, 38.2), rng.uniform(32.8, 35.2)
+        width, height = rng.choice([0.01, 0.05, 0.2, 1.0], 2) * rng.uniform(0.5, 1.5, 2)
+        bbox = (west, south, west + width, south + height)
+        keys, total = site_store.list_site_keys(
+            session, site_store.SiteQuery(bbox=bbox), limit=100, offset=0, sensitive_grid_deg=grid
+        )
+        expected = sorted(k for k, zone in published.items() if zone.intersects(box(*bbox)))
+        assert [key.id for key in keys] == expected and total == len(expected), bbox

@@ -247,3 +247,54 @@ def test_site_risk_endpoints_explain_the_level(client, app, tmp_path):
     assert "withheld" in hidden_risk["reasons"][0]
     series = client.get("/api/v1/sites/hidden/risk").get_json()["assessments"]
     assert series[0]["contributions"] == [] and "km" not in " ".join(series[0]["reasons"])
+
+
+def test_a_sites_risk_is_served_anew_after_every_assessment_even_at_the_same_instant(
+    client, app, tmp_path
+):
+    from shapely.geometry import box
+    from site_files_zoo import write_geojson
+
+    from heritage.config import RISK_MODEL
+    from heritage.domain import Retraction
+    from heritage.store import events as event_store
+
+    registry = write_geojson(
+        tmp_path / "sites.geojson",
+        [({"id": "palmyra", "name": "Palmyra"}, box(38.2, 34.5, 38.3, 34.6))],
+    )
+    rows = [
+        acled_row(f"S{i}", event_date="2017-03-05", latitude="34.55", longitude="38.25")
+        for i in range(4)
+    ]
+    runtime = app.extensions["heritage"]
+
+    def assess(as_of):  # the clock never moves: the stored risk changes, its time does not
+        with runtime.session() as session:
+            pipeline.match_and_assess(
+                session, RISK_MODEL, now=runtime.clock(), as_of=as_of, reassess_all=True
+            )
+
+    def risk():
+        one = client.get("/api/v1/sites/palmyra").get_json()["properties"]["risk"]
+        listed = client.get("/api/v1/sites?bbox=38,34,39,35").get_json()["features"]
+        assert listed[0]["properties"]["risk"] == one
+        return one
+
+    with runtime.session() as session:
+        pipeline.import_site_files(session, registry, runtime.settings, now=runtime.clock())
+        table = write_table(tmp_path / "a.csv", ACLED_COLUMNS, rows)
+        pipeline.ingest_event_file(session, table, runtime.settings, now=runtime.clock())
+    assert risk() is None
+    assess(date(2017, 3, 6))
+    first = risk()
+    assert first["n_events"] == 4
+    with runtime.session() as session:
+        retracted = [Retraction("acled", ref) for ref in ("S1", "S2", "S3")]
+        event_store.retract_events(session, retracted, now=runtime.clock())
+        session.commit()
+    assess(date(2017, 3, 6))  # the same day again
+    assert risk()["n_events"] == 1
+    assess(date(2019, 3, 6))  # two years on: the level has decayed
+    later = risk()
+    assert later["as_of"] == "2019-03-06" and later["level"] == "none"
