@@ -33,8 +33,9 @@ from functools import cache
 from pathlib import Path
 
 from heritage.geoparse.demonyms import REGIONS
+from heritage.geoparse.folding import fold_name
 from heritage.geoparse.gazetteer import Place, PlaceKind
-from heritage.geoparse.names import COMMON_WORDS, STOP_WORDS, fold_name
+from heritage.geoparse.names import COMMON_WORDS, STOP_WORDS, is_abbreviation
 
 __all__ = ["admin_places", "unit_names"]
 
@@ -77,8 +78,12 @@ def unit_names(
     """Every name of a unit called ``name``, of type ``kind`` ("governorate"), with the
     ``extra`` names (module docstring)."""
     bare = [n for n in dict.fromkeys([*extra, _bare_name(name, kind)]) if n]
-    names = dict.fromkeys(n for n in [*extra, name, *bare] if _is_name_alone(n, regions))
+    names = dict.fromkeys(
+        n for n in [*extra, name, *bare] if is_abbreviation(n) or _is_name_alone(n, regions)
+    )
     for base in bare:
+        if is_abbreviation(base):  # "Ill." alone; no "Ill. state"
+            continue
         for word in _UNIT_WORDS:
             names[f"{base} {word}"] = None
             names[f"{base} {word.title()}"] = None

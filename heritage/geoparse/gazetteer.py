@@ -23,6 +23,7 @@ from heritage.domain import Site
 from heritage.errors import InvalidInputError, NotFoundError, Problem
 from heritage.gc_pause import paused_gc
 from heritage.geo import GEOD, GeometryError, check_point
+from heritage.geoparse.folding import FoldedText, fold, fold_name
 from heritage.geoparse.name_index import (
     NameIndex,
     find_demonym_names,
@@ -30,7 +31,7 @@ from heritage.geoparse.name_index import (
     index_demonyms,
     index_names,
 )
-from heritage.geoparse.names import FoldedText, fold, fold_name, normalise
+from heritage.geoparse.names import normalise
 from heritage.geoparse.places import (
     Alias,
     Demonym,

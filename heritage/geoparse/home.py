@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from heritage.geoparse.names import fold_name
+from heritage.geoparse.folding import fold_name
 from heritage.geoparse.places import Place, PlaceKind
 
 __all__ = ["home_shares", "unit_of"]

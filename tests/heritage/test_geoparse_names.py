@@ -4,11 +4,10 @@ import random
 
 import pytest
 
+from heritage.geoparse.folding import fold, fold_name
 from heritage.geoparse.names import (
     COMMON_WORDS,
     STOP_WORDS,
-    fold,
-    fold_name,
     name_keys,
     normalise,
 )
