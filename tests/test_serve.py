@@ -89,6 +89,9 @@ def test_serve_answers_from_two_worker_processes_and_stops_cleanly_on_sigterm(se
     server, port = served
     status, body = _get(port, "/api/v1/sites/palmyra")
     assert status == 200 and json.loads(body)["properties"]["name"] == "Site of Palmyra"
+    deadline = time.monotonic() + 30  # the first worker may answer before the second is up
+    while len(_children(server.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert len(_children(server.pid)) == 2
     for _ in range(20):  # every worker answers from its own connections after the fork
         assert _get(port, "/api/v1/sites?limit=5")[0] == 200

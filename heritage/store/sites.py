@@ -11,7 +11,19 @@ from datetime import datetime
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import String, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    String,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from heritage.domain import (
@@ -25,6 +37,7 @@ from heritage.domain import (
 from heritage.errors import ConflictError, NotFoundError
 from heritage.geo import generalised_bounds
 from heritage.store.tables import (
+    UTCDateTime,
     current_risks,
     registry_imports,
     site_countries,
@@ -230,12 +243,7 @@ def _in_bbox(
     search = bbox
     if sensitive_grid_deg is not None:
         search = _widened(bbox, 2 * sensitive_grid_deg + 1e-9)
-    candidates = session.execute(
-        select(*_KEY_COLUMNS, sites.c.sensitive, *_BOUNDS_COLUMNS)
-        .select_from(_KEYED)
-        .where(*conditions, _bounds_overlap(session, search))
-        .order_by(sites.c.id)
-    ).all()
+    candidates = _candidates(session, search, conditions)
     if not candidates:
         return []
     bounds = np.array([row[-4:] for row in candidates], dtype=float)
@@ -270,24 +278,56 @@ _KEYED = sites.outerjoin(current_risks, current_risks.c.site_id == sites.c.id)
 _BOUNDS_COLUMNS = (sites.c.min_lon, sites.c.min_lat, sites.c.max_lon, sites.c.max_lat)
 
 
-def _bounds_overlap(session: Session, bbox: tuple[float, float, float, float]):
-    """A condition on ``sites`` that the spatial index of migration 0007 answers."""
+def _candidates(
+    session: Session, bbox: tuple[float, float, float, float], conditions: list
+) -> list:
+    """Rows of (id, version, updated_at, risk_revision, sensitive, min_lon, min_lat, max_lon,
+    max_lat), by id, of the sites meeting ``conditions`` whose bounds overlap the box: what the
+    spatial index of migrations 0007-0008 answers."""
     parts = _unwrapped(bbox)
-    if session.get_bind().dialect.name == "sqlite":
-        # The R*Tree stores 32-bit floats rounded outwards: a superset, tested exactly later.
-        in_rtree = " UNION ALL ".join(
-            "SELECT k.site_id FROM site_bounds b JOIN site_keys k ON k.key = b.key"
-            f" WHERE b.max_lon >= :w{i} AND b.min_lon <= :e{i}"
-            f" AND b.max_lat >= :s{i} AND b.min_lat <= :n{i}"
-            for i in range(len(parts))
+    if session.get_bind().dialect.name != "sqlite":
+        bounds = "box(point(sites.min_lon, sites.min_lat), point(sites.max_lon, sites.max_lat))"
+        overlaps = " OR ".join(
+            f"{bounds} && box(point(:w{i}, :s{i}), point(:e{i}, :n{i}))" for i in range(len(parts))
         )
-        found = text(in_rtree).bindparams(**_box_params(parts)).columns(site_id=String)
-        return sites.c.id.in_(found.scalar_subquery())
-    bounds = "box(point(sites.min_lon, sites.min_lat), point(sites.max_lon, sites.max_lat))"
-    overlaps = " OR ".join(
-        f"{bounds} && box(point(:w{i}, :s{i}), point(:e{i}, :n{i}))" for i in range(len(parts))
+        in_index = text(f"({overlaps})").bindparams(**_box_params(parts))
+        return session.execute(
+            select(*_KEY_COLUMNS, sites.c.sensitive, *_BOUNDS_COLUMNS)
+            .select_from(_KEYED)
+            .where(*conditions, in_index)
+            .order_by(sites.c.id)
+        ).all()
+    # SQLite: the R*Tree and ``site_keys`` hold all a candidate needs, so no site row is read
+    # (two b-tree searches per candidate, the most of a dense box's time). The R*Tree keeps
+    # 32-bit floats rounded outwards: a superset, tested exactly later.
+    in_rtree = " UNION ".join(
+        "SELECT k.site_id AS id, k.version, k.updated_at, k.risk_revision, k.sensitive,"
+        " b.min_lon, b.min_lat, b.max_lon, b.max_lat"
+        " FROM site_bounds b JOIN site_keys k ON k.key = b.key"
+        f" WHERE b.max_lon >= :w{i} AND b.min_lon <= :e{i}"
+        f" AND b.max_lat >= :s{i} AND b.min_lat <= :n{i}"
+        for i in range(len(parts))
     )
-    return text(f"({overlaps})").bindparams(**_box_params(parts))
+    found = (
+        text(in_rtree)
+        .bindparams(**_box_params(parts))
+        .columns(
+            id=String,
+            version=Integer,
+            updated_at=UTCDateTime,
+            risk_revision=Integer,
+            sensitive=Boolean,
+            min_lon=Float,
+            min_lat=Float,
+            max_lon=Float,
+            max_lat=Float,
+        )
+        .subquery("found")
+    )
+    query = select(found).order_by(found.c.id)
+    if conditions:
+        query = query.where(found.c.id.in_(select(sites.c.id).where(*conditions)))
+    return session.execute(query).all()
 
 
 def _unwrapped(bbox: tuple[float, float, float, float]) -> list[tuple[float, ...]]:
@@ -626,8 +666,6 @@ def _conditions(query: SiteQuery) -> list:
         conditions.append(sites.c.designation == query.designation)
     if query.in_danger is not None:
         conditions.append(sites.c.in_danger.is_(query.in_danger))
-    if query.bbox is not None:
-        conditions.append(sites.c.min_lon.is_not(None))  # unlocated sites are never in a bbox
     return conditions
 
 

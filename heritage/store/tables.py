@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "UTCDateTime",
     "alert_history",
     "alerts",
     "api_keys",

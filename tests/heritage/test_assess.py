@@ -15,6 +15,7 @@ from heritage.jobs import run_once
 from heritage.runtime import build_runtime
 from heritage.store import events as event_store
 from heritage.store import risk as risk_store
+from heritage.store import sites as site_store
 from heritage.store.session import _alembic_config, migrate, session_factory
 from heritage.store.tables import assessments
 
@@ -209,7 +210,15 @@ def test_assessments_stored_before_the_current_risks_table_are_current_after_the
     with rt.session() as session:
         current = risk_store.latest_assessments(session, top=3)
         full = risk_store.latest_assessments(session)
+        everywhere = site_store.SiteQuery(bbox=(-180.0, -90.0, 180.0, 90.0))
+        keys, _ = site_store.list_site_keys(session, everywhere, limit=10, offset=0)
+        by_id = {item.site.id: item for item in site_store.get_sites(session, ["palmyra", "petra"])}
     rt.engine.dispose()
+    assert [(k.id, k.version, k.updated_at) for k in keys] == [
+        (site_id, by_id[site_id].version, by_id[site_id].updated_at)
+        for site_id in ("palmyra", "petra")
+    ]
+    assert all(key.risk_revision is not None for key in keys)
     assert current["palmyra"]["contributions"] == contributions[:3]
     assert current["palmyra"]["level"] == full["palmyra"]["level"] == "high"
     assert current["petra"]["as_of"] == (AS_OF - timedelta(days=3)).isoformat()
