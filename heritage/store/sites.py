@@ -243,7 +243,7 @@ def _in_bbox(
     search = bbox
     if sensitive_grid_deg is not None:
         search = _widened(bbox, 2 * sensitive_grid_deg + 1e-9)
-    candidates = _candidates(session, search, conditions)
+    candidates = _candidates(session, bbox, search, conditions)
     if not candidates:
         return []
     bounds = np.array([row[-4:] for row in candidates], dtype=float)
@@ -279,12 +279,16 @@ _BOUNDS_COLUMNS = (sites.c.min_lon, sites.c.min_lat, sites.c.max_lon, sites.c.ma
 
 
 def _candidates(
-    session: Session, bbox: tuple[float, float, float, float], conditions: list
+    session: Session,
+    bbox: tuple[float, float, float, float],
+    search: tuple[float, float, float, float],
+    conditions: list,
 ) -> list:
     """Rows of (id, version, updated_at, risk_revision, sensitive, min_lon, min_lat, max_lon,
-    max_lat), by id, of the sites meeting ``conditions`` whose bounds overlap the box: what the
-    spatial index of migrations 0007-0008 answers."""
-    parts = _unwrapped(bbox)
+    max_lat), by id, of the sites meeting ``conditions`` whose bounds overlap ``bbox``, and of
+    the sensitive ones whose bounds overlap ``search`` (``bbox`` widened by their
+    generalisation): what the spatial index of migrations 0007-0008 answers."""
+    parts = _unwrapped(search)
     if session.get_bind().dialect.name != "sqlite":
         bounds = "box(point(sites.min_lon, sites.min_lat), point(sites.max_lon, sites.max_lat))"
         overlaps = " OR ".join(
@@ -300,17 +304,24 @@ def _candidates(
     # SQLite: the R*Tree and ``site_keys`` hold all a candidate needs, so no site row is read
     # (two b-tree searches per candidate, the most of a dense box's time). The R*Tree keeps
     # 32-bit floats rounded outwards: a superset, tested exactly later.
+    exact = _unwrapped(bbox)
+    in_box = " OR ".join(
+        f"(b.max_lon >= :xw{i} AND b.min_lon <= :xe{i} AND b.max_lat >= :xs{i}"
+        f" AND b.min_lat <= :xn{i})"
+        for i in range(len(exact))
+    )
     in_rtree = " UNION ".join(
         "SELECT k.site_id AS id, k.version, k.updated_at, k.risk_revision, k.sensitive,"
         " b.min_lon, b.min_lat, b.max_lon, b.max_lat"
         " FROM site_bounds b JOIN site_keys k ON k.key = b.key"
         f" WHERE b.max_lon >= :w{i} AND b.min_lon <= :e{i}"
-        f" AND b.max_lat >= :s{i} AND b.min_lat <= :n{i}"
+        f" AND b.max_lat >= :s{i} AND b.min_lat <= :n{i} AND (k.sensitive OR {in_box})"
         for i in range(len(parts))
     )
+    params = _box_params(parts) | _box_params(exact, prefix="x")
     found = (
         text(in_rtree)
-        .bindparams(**_box_params(parts))
+        .bindparams(**params)
         .columns(
             id=String,
             version=Integer,
@@ -338,10 +349,15 @@ def _unwrapped(bbox: tuple[float, float, float, float]) -> list[tuple[float, ...
     return [(min_lon, min_lat, 180.0, max_lat), (-180.0, min_lat, max_lon, max_lat)]
 
 
-def _box_params(parts: list[tuple[float, ...]]) -> dict[str, float]:
+def _box_params(parts: list[tuple[float, ...]], prefix: str = "") -> dict[str, float]:
     params = {}
     for i, (west, south, east, north) in enumerate(parts):
-        params |= {f"w{i}": west, f"s{i}": south, f"e{i}": east, f"n{i}": north}
+        params |= {
+            f"{prefix}w{i}": west,
+            f"{prefix}s{i}": south,
+            f"{prefix}e{i}": east,
+            f"{prefix}n{i}": north,
+        }
     return params
 
 
@@ -368,14 +384,28 @@ def _zones_meeting(
         cores = shapely.from_wkb([row.core_wkb for row in rows])
         buffers = shapely.from_wkb([row.buffer_wkb for row in rows])
         meets = shapely.intersects(window, cores) | shapely.intersects(window, buffers)
-        for row, core, buffer, meeting in zip(rows, cores, buffers, meets, strict=True):
-            if row.sensitive and sensitive_grid_deg is not None:
-                # ``geo.generalise`` publishes a grid box around each part: test the boxes.
-                parts = shapely.get_parts(shapely.union(core, buffer))
-                shown = generalised_bounds(shapely.bounds(parts), sensitive_grid_deg)
-                meeting = _against_box(shown, bbox)[0].any()
-            met[position[row.id]] = meeting
+        if sensitive_grid_deg is not None:
+            hidden = np.array([bool(row.sensitive) for row in rows])
+            if hidden.any():
+                meets[hidden] = _generalised_meeting(
+                    cores[hidden], buffers[hidden], bbox, sensitive_grid_deg
+                )
+        met[[position[row.id] for row in rows]] = meets
     return met
+
+
+def _generalised_meeting(
+    cores: np.ndarray,
+    buffers: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    grid_deg: float,
+) -> np.ndarray:
+    """For each site: does its generalised area meet the box. ``geo.generalise`` publishes a
+    grid box around each part of the zones, so the parts' boxes are tested, not built."""
+    parts, owner = shapely.get_parts(shapely.union(cores, buffers), return_index=True)
+    shown = generalised_bounds(shapely.bounds(parts), grid_deg)
+    meeting = _against_box(shown, bbox)[0]
+    return np.bincount(owner, weights=meeting, minlength=len(cores)) > 0
 
 
 def site_versions(session: Session) -> list[tuple[str, int]]:
