@@ -12,13 +12,15 @@ in ten falls in the Syria-Iraq box (the dense case: about 50 sites within reach 
 the rest over the world; dates spread over the two years before the build day.
 
 The app is served by ``flask --app app serve --no-scheduler`` (gunicorn, WORKERS processes of
-8 threads, default 2) in a subprocess, as in production; CLIENTS threads (default 20) each
-keep one HTTP/1.1 connection alive and send the next request as soon as the last one is
-answered (a closed loop: latency is then about CLIENTS times the server's CPU time per
-request, shared among the cores). Each endpoint is a phase of
-its own: WARMUP requests (default 200), SERIAL_REQUESTS one at a time (default 100: the
-service time alone), then REQUESTS with all clients (default 2,000; the extra endpoints
-EXTRA_REQUESTS, default 500), stopped after PHASE_MAX_S seconds (default 180). Printed per
+8 threads, default 2) in a subprocess, as in production, measured once its workers have built
+their published-sites cache (``HERITAGE_PUBLISHED_SITES_MAX`` sites, from the environment:
+set it to SITES to cache the whole registry, about 1.5 GB a worker at 100,000 sites). CLIENTS
+threads (default 20) each keep one HTTP/1.1 connection alive and send the next request as
+soon as the last one is answered (a closed loop: latency is then about CLIENTS times the
+server's CPU time per request, shared among the cores). Each endpoint is a phase of its own:
+WARMUP requests (default 200), SERIAL_REQUESTS one at a time (default 100: the service time
+alone), then REQUESTS with all clients (default 2,000; the extra endpoints EXTRA_REQUESTS,
+default 500), stopped after PHASE_MAX_S seconds (default 180). Printed per
 endpoint: p50, p90, p99 and max latency, throughput, errors, answer size, and the cores the
 server process and the client threads used. The machine is shared: read the load average.
 
@@ -337,6 +339,7 @@ class Server:
             command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
         self._wait_ready()
+        self._wait_settled()
 
     def _wait_ready(self, timeout_s: float = 60.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -351,6 +354,20 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"the server did not answer /healthz in {timeout_s:.0f} s")
+
+    def _wait_settled(self, timeout_s: float = 180.0) -> None:
+        """Wait until the workers have built their published-sites cache (``serve`` starts it
+        in the background): a second with under a tenth of a core used, so that no phase pays
+        for it."""
+        deadline = time.monotonic() + timeout_s
+        before = self.cpu_s()
+        while time.monotonic() < deadline:
+            time.sleep(1.0)
+            now = self.cpu_s()
+            if now - before < 0.1:
+                return
+            before = now
+        print(f"(the server was still busy after {timeout_s:.0f} s; measuring anyway)")
 
     def cpu_s(self) -> float:
         """User plus system CPU seconds the server's processes (gunicorn's master and its

@@ -528,9 +528,11 @@ def _after_fork(app) -> None:
     runtime.engine.dispose(close=False)
 
     def warm() -> None:
+        from heritage.web.api import warm_published_sites  # noqa: PLC0415 - serving only
+
         try:
-            with runtime.session() as session:
-                app.extensions["published_sites"].warm(session)
+            with app.app_context():
+                warm_published_sites()
         except Exception:  # only a head start: requests build what they need anyway
             logging.getLogger(__name__).warning("published sites not built ahead", exc_info=True)
 

@@ -63,8 +63,8 @@ class Settings:
     published_sites_max: int = _doc(
         20_000,
         "Sites whose published GeoJSON each server process keeps in memory (built when it "
-        "starts, and the API's answers once served; about 5-10 KB a site): raise it to the "
-        "registry's size when it is larger.",
+        "starts; about 15-20 KB a site with the API's answers kept too): raise it to the "
+        "registry's size when it is larger and memory allows.",
     )
     sensitive_grid_deg: float = _doc(
         0.05,

@@ -15,9 +15,9 @@ from heritage.web import params
 from heritage.web.db import get_published_sites, get_runtime, get_session
 from heritage.web.openapi import openapi_document
 from heritage.web.params import GEOJSON
-from heritage.web.published_sites import with_properties
+from heritage.web.published_sites import BASE_PLACEHOLDER, with_properties
 
-__all__ = ["SITE_FILTERS", "bp", "site_query"]
+__all__ = ["SITE_FILTERS", "bp", "site_query", "warm_published_sites"]
 
 bp = Blueprint("api", __name__)
 
@@ -105,14 +105,20 @@ def scheduler_health() -> dict:
 def _written_features(keys: list[site_store.SiteKey]) -> list[orjson.Fragment]:
     """The sites' published features with their risk and links, written as JSON; kept by the
     process until the site or its risk changes (``published_sites``)."""
-    session = get_session()
-    base = url_for("api.list_sites", _external=True)  # one url_for, not one per site
+    base = url_for("api.list_sites", _external=True)
+    return get_published_sites().written(keys, base, _build_written)
 
-    def build(missing: list[site_store.SiteKey]) -> list[dict]:
-        ids = [key.id for key in missing]
-        return _features(missing, risk_store.latest_assessments(session, ids, top=TOP_EVENTS), base)
 
-    return get_published_sites().written(keys, base, build)
+def _build_written(keys: list[site_store.SiteKey]) -> list[dict]:
+    ids = [key.id for key in keys]
+    risks = risk_store.latest_assessments(get_session(), ids, top=TOP_EVENTS)
+    return _features(keys, risks, BASE_PLACEHOLDER)
+
+
+def warm_published_sites() -> int:
+    """Build the published sites and the API's written features ahead (in an app context):
+    what a new server worker does in the background."""
+    return get_published_sites().warm(get_session(), build=_build_written)
 
 
 def _features(keys: list[site_store.SiteKey], risks: dict[str, dict], base: str) -> list[dict]:

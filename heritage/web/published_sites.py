@@ -17,9 +17,10 @@ a server's worker builds it when it starts (``warm``), so no visitor waits for i
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 
 import orjson
 from sqlalchemy.orm import Session
@@ -27,7 +28,12 @@ from sqlalchemy.orm import Session
 from heritage.export import site_features
 from heritage.store import sites as site_store
 
-__all__ = ["PublishedSites", "with_properties"]
+__all__ = ["BASE_PLACEHOLDER", "PublishedSites", "with_properties"]
+
+# Stands for the links' base URL in a kept written feature (the host a request names is only
+# known then): unguessable, so no name or text in a feature can contain it.
+BASE_PLACEHOLDER = f"urn:x-heritage-base:{secrets.token_hex(12)}"
+_PLACEHOLDER = BASE_PLACEHOLDER.encode()
 
 
 class PublishedSites:
@@ -35,7 +41,8 @@ class PublishedSites:
         self._generalise_deg = generalise_deg
         self._capacity = capacity
         self._features: OrderedDict[str, tuple[int, dict]] = OrderedDict()
-        self._written: OrderedDict[str, tuple[tuple, orjson.Fragment]] = OrderedDict()
+        # site id -> (key, the written feature before and after its links' base URL)
+        self._written: OrderedDict[str, tuple[site_store.SiteKey, bytes, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
     def features(self, session: Session, keys: Sequence[site_store.SiteKey]) -> list[dict]:
@@ -51,34 +58,49 @@ class PublishedSites:
     def written(
         self,
         keys: Sequence[site_store.SiteKey],
-        stamp: Hashable,
+        base: str,
         build: Callable[[list[site_store.SiteKey]], list[dict]],
     ) -> list[orjson.Fragment]:
-        """These sites' features written as JSON, in order. Each is kept under its key (version
-        and risk revision) and ``stamp``; ``build`` makes the features of those missing or
-        stale (a site removed meanwhile has none, and is left out)."""
-        wanted = {key.id: (key, stamp) for key in keys}
+        """These sites' features written as JSON, in order, with ``base`` as their links' base
+        URL. Each is kept under its key (version and risk revision); ``build`` makes the
+        features of those missing or stale, with ``BASE_PLACEHOLDER`` for the base URL (a site
+        removed meanwhile has none, and is left out)."""
         with self._lock:
-            found = {site_id: self._written_as(site_id, stamp) for site_id, stamp in wanted.items()}
+            found = {key.id: self._written_as(key) for key in keys}
         missing = [key for key in keys if found[key.id] is None]
         if missing:
-            fresh = {feature["id"]: orjson.Fragment(_dumps(feature)) for feature in build(missing)}
+            by_id = {key.id: key for key in missing}
+            fresh = {feature["id"]: _halves(_dumps(feature)) for feature in build(missing)}
             with self._lock:
-                for site_id, written in fresh.items():
-                    self._written[site_id] = (wanted[site_id], written)
+                for site_id, halves in fresh.items():
+                    self._written[site_id] = (by_id[site_id], *halves)
                     self._written.move_to_end(site_id)
                 while len(self._written) > self._capacity:
                     self._written.popitem(last=False)
             found |= fresh
-        return [found[key.id] for key in keys if found.get(key.id) is not None]
+        at = orjson.dumps(base)[1:-1]  # the base as JSON string content
+        return [
+            orjson.Fragment(halves[0] + at + halves[1])
+            for halves in (found.get(key.id) for key in keys)
+            if halves is not None
+        ]
 
-    def warm(self, session: Session) -> int:
-        """Build the features of the registry's first ``capacity`` sites (by id), so that the
-        first requests of a new server process find them; returns how many were built."""
+    def warm(
+        self,
+        session: Session,
+        build: Callable[[list[site_store.SiteKey]], list[dict]] | None = None,
+    ) -> int:
+        """Build the features of the registry's first ``capacity`` sites (by id), and with
+        ``build`` (see ``written``) their written features too, so that the first requests of a
+        new server process find them; returns how many sites were built."""
         keys, _ = site_store.list_site_keys(
             session, site_store.SiteQuery(), limit=self._capacity, offset=0
         )
-        return len(self.features(session, keys))
+        built = len(self.features(session, keys))
+        if build is not None:
+            for start in range(0, len(keys), 5000):
+                self.written(keys[start : start + 5000], "", build)
+        return built
 
     def _get(self, key: site_store.SiteKey) -> dict | None:
         entry = self._features.get(key.id)
@@ -87,12 +109,12 @@ class PublishedSites:
         self._features.move_to_end(key.id)
         return entry[1]
 
-    def _written_as(self, site_id: str, stamp: tuple) -> orjson.Fragment | None:
-        entry = self._written.get(site_id)
-        if entry is None or entry[0] != stamp:
+    def _written_as(self, key: site_store.SiteKey) -> tuple[bytes, bytes] | None:
+        entry = self._written.get(key.id)
+        if entry is None or entry[0] != key:
             return None
-        self._written.move_to_end(site_id)
-        return entry[1]
+        self._written.move_to_end(key.id)
+        return entry[1:]
 
     def _build(self, session: Session, site_ids: list[str]) -> dict[str, dict]:
         stored = site_store.get_sites(session, site_ids)
@@ -112,6 +134,11 @@ class PublishedSites:
 def with_properties(feature: dict, extra: dict) -> dict:
     """A copy of a shared ``feature`` with ``extra`` added to its properties."""
     return feature | {"properties": feature["properties"] | extra}
+
+
+def _halves(written: bytes) -> tuple[bytes, bytes]:
+    head, tail = written.split(_PLACEHOLDER)  # exactly one link, so exactly two halves
+    return head, tail
 
 
 def _written(geometry: dict | None) -> orjson.Fragment | None:

@@ -732,3 +732,17 @@ def test_a_new_server_process_builds_the_published_sites_ahead_up_to_its_capacit
     with runtime.session() as session:
         assert PublishedSites(generalise_deg=0.05).warm(session) == len(registry)
         assert PublishedSites(generalise_deg=0.05, capacity=2).warm(session) == 2
+
+
+def test_features_kept_ahead_carry_the_base_url_each_request_names(app, client, registry):
+    from heritage.web.api import warm_published_sites
+
+    with app.app_context():
+        assert warm_published_sites() == len(registry)
+    one = client.get("/api/v1/sites/palmyra", base_url="https://heritage.example").get_json()
+    listed = client.get("/api/v1/sites?limit=50", base_url="http://127.0.0.1:8080").get_json()
+    assert one["properties"]["links"][0]["href"] == "https://heritage.example/api/v1/sites/palmyra"
+    assert sorted(f["properties"]["links"][0]["href"] for f in listed["features"]) == [
+        f"http://127.0.0.1:8080/api/v1/sites/{site_id}" for site_id in sorted(registry)
+    ]
+    assert "urn:x-heritage-base" not in json.dumps(listed)
