@@ -528,11 +528,9 @@ def _after_fork(app) -> None:
     runtime.engine.dispose(close=False)
 
     def warm() -> None:
-        from heritage.web.api import warm_published_sites  # noqa: PLC0415 - serving only
-
         try:
             with app.app_context():
-                warm_published_sites()
+                app.extensions["warm_published_sites"]()
         except Exception:  # only a head start: requests build what they need anyway
             logging.getLogger(__name__).warning("published sites not built ahead", exc_info=True)
 

@@ -74,6 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     app.url_map.converters["id"] = params.RowIdConverter
+    # What a new server worker runs in the background (in an app context), so that its first
+    # visitors find the published sites built: ``serve`` calls it without importing Flask.
+    app.extensions["warm_published_sites"] = api.warm_published_sites
     app.register_blueprint(api.bp)
     app.register_blueprint(events_api.bp)
     app.register_blueprint(risk_api.bp)
