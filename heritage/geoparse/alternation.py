@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-__all__ = ["dispatch"]
+__all__ = ["dispatch", "literal_prefixes"]
 
 _TRIE_DEPTH = 3
 _QUANTIFIERS = ("?", "*", "+", "{")
@@ -97,3 +97,74 @@ def _group_end(pattern: str) -> int:
             if depth == 0:
                 return i
         i += 1
+
+
+# --- literal prefixes ---------------------------------------------------------------------------
+
+_SPECIAL = set("\\.^$*+?{}[]|()")
+_PREFIX_CHARS = 12  # longer prefixes are cut: they would find no fewer sentences
+_PREFIX_FORMS = 64  # spellings of one alternative before its later branches are cut off
+
+
+def literal_prefixes(pattern: str) -> frozenset[str]:
+    """Strings one of which starts every match of ``pattern``, for a quick screen before the
+    regular expression runs. Optional letters, small character classes and groups are
+    spelled out; a prefix stops at the first construct it cannot spell (``\\w``, ``*``, a
+    range), and lookarounds are passed over, which only admits more text. An empty string
+    in the answer means some match may start with anything."""
+    out: set[str] = set()
+    for alternative in _split_top(pattern):
+        out |= _spellings(alternative, "")
+    # A prefix that starts with another one adds nothing.
+    return frozenset(p for p in out if not any(p.startswith(q) for q in out if q != p))
+
+
+def _spellings(pattern: str, head: str) -> set[str]:
+    """The prefixes of ``head`` followed by a match of ``pattern`` (``literal_prefixes``)."""
+    i = 0
+    while i < len(pattern) and len(head) < _PREFIX_CHARS:
+        char = pattern[i]
+        if char == "(":
+            close = _group_end(pattern[i:]) + i
+            inner, rest = pattern[i + 1 : close], pattern[close + 1 :]
+            if inner.startswith(("?=", "?!", "?<=", "?<!")):  # zero-width: passed over
+                i = close + 1
+                continue
+            inner = inner[2:] if inner.startswith("?:") else inner
+            if inner.startswith("?"):  # a named group or a flag: not spelled out
+                return {head}
+            choices = _split_top(inner)
+        elif char == "[":
+            close = pattern.index("]", i + 1)
+            members, rest = pattern[i + 1 : close], pattern[close + 1 :]
+            if len(members) > 4 or set(members) & set("\\^]") or "-" in members[1:-1]:
+                return {head}  # a range, an escape or a negation: not spelled out
+            choices = list(members)
+        elif char in _SPECIAL:
+            return {head}
+        else:
+            choices, rest = [char], pattern[i + 1 :]
+        quantifier = rest[:1]
+        if quantifier in ("*", "{"):
+            return {head}
+        if quantifier == "+":  # once at least; what follows is not spelled out
+            return {head + c for c in choices} if all(len(c) == 1 for c in choices) else {head}
+        if quantifier == "?":
+            rest = rest[1:].removeprefix("?")  # a lazy ? matches the same strings
+            choices = [*choices, ""]
+        if len(choices) > 1 or (choices and choices[0] and not _is_plain(choices[0])):
+            if len(choices) > _PREFIX_FORMS:
+                return {head}
+            out: set[str] = set()
+            for choice in choices:
+                out |= _spellings(choice + rest, head)
+                if len(out) > _PREFIX_FORMS:
+                    return {head}
+            return out
+        head += choices[0]
+        pattern, i = rest, 0
+    return {head[:_PREFIX_CHARS]}
+
+
+def _is_plain(text: str) -> bool:
+    return not any(c in _SPECIAL for c in text)

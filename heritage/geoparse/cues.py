@@ -40,11 +40,13 @@ Confidence
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from heritage.domain import EventType
 from heritage.geoparse.casualties import NO_CASUALTIES, Casualties, read_casualties, read_cues
+from heritage.geoparse.cue_screen import may_hold_cues
 from heritage.geoparse.lexicon import (
     ARMED_CLASH_RANK,
     OCCUPATION_RANK,
@@ -66,6 +68,7 @@ __all__ = [
     "Span",
     "read_casualties",
     "read_event",
+    "read_events",
     "sentences",
 ]
 
@@ -176,6 +179,18 @@ def read_event(sentence: str, *, published_year: int | None = None) -> EventCue 
         _words(scan)
     )
     return _cue(triggers, casualties, anniversary=anniversary, has_actor=has_actor)
+
+
+def read_events(
+    text: str, spans: Sequence[Span], *, published_year: int | None = None
+) -> list[EventCue | None]:
+    """:func:`read_event` of each sentence of ``text`` (``spans``, from :func:`sentences`),
+    reading only those that may hold a cue (:mod:`~heritage.geoparse.cue_screen`)."""
+    flags = may_hold_cues(text, spans)
+    return [
+        read_event(span.text, published_year=published_year) if flag else None
+        for span, flag in zip(spans, flags, strict=True)
+    ]
 
 
 def _is_led_by_actor(sentence: str, start: int) -> bool:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from heritage.geoparse.folding import fold_name
+from heritage.geoparse.memo import IdentityMemo
 from heritage.geoparse.places import Place, PlaceKind
 
 __all__ = ["home_shares", "unit_of"]
@@ -61,33 +63,54 @@ def home_shares(names: Iterable[tuple[str, tuple[Place, ...]]]) -> dict[str, dic
     of each place name of the report, in text order; a name is keyed by its casefolded
     surface, and a name of one reading gets none (nothing to choose)."""
     count: dict[str, int] = {}  # times each name occurs
-    readings: dict[str, tuple[Place, ...]] = {}
+    facts: dict[str, _Facts] = {}
     for surface, candidates in names:
         name = surface.casefold()
         if name in count:
             count[name] += 1
         else:
             count[name] = 1
-            readings[name] = _by_own_name(surface, candidates)
-    vote = {name: _votes_of(places) for name, places in readings.items()}
+            facts[name] = _facts_of(surface, candidates)
     total: dict[Unit, float] = {}
-    for name, units in vote.items():
-        for unit, weight in units.items():
+    for name, fact in facts.items():
+        for unit, weight in fact.vote.items():
             total[unit] = total.get(unit, 0.0) + weight * count[name]
     if not total:
         return {}
     top = max(1.0, *total.values())  # split votes alone are not a whole home
     shares: dict[str, dict[str, float]] = {}
-    for name, places in readings.items():
-        if len(places) > 1:
-            own = vote[name]
+    for name, fact in facts.items():
+        if fact.is_ambiguous:
+            own = fact.vote
             shares[name] = {
-                place.id: share
-                for place in _eligible(places)
-                if (unit := unit_of(place)) in total
+                place_id: share
+                for place_id, unit in fact.eligible
+                if unit in total
                 and (share := (total[unit] - own.get(unit, 0.0) * count[name]) / top) > _NOTHING
             }
     return shares
+
+
+class _Facts(NamedTuple):
+    """What a name's readings say about home units, whatever the report."""
+
+    vote: dict[Unit, float]  # _votes_of its readings by its own name
+    is_ambiguous: bool  # more than one such reading
+    eligible: tuple[tuple[str, Unit | None], ...]  # (id, unit) of the readings votes may favour
+
+
+_FACTS: IdentityMemo[_Facts] = IdentityMemo()  # by a name's readings and surface
+
+
+def _facts_of(surface: str, candidates: tuple[Place, ...]) -> _Facts:
+    """The :class:`_Facts` of a name, worked out once per name of the gazetteer."""
+    known = _FACTS.get(candidates, surface)
+    if known is not None:
+        return known
+    readings = _by_own_name(surface, candidates)
+    eligible = tuple((p.id, unit_of(p)) for p in _eligible(readings)) if len(readings) > 1 else ()
+    facts = _Facts(_votes_of(readings), len(readings) > 1, eligible)
+    return _FACTS.put(candidates, facts, surface)
 
 
 def _by_own_name(surface: str, candidates: tuple[Place, ...]) -> tuple[Place, ...]:

@@ -22,17 +22,19 @@ from functools import cache
 from typing import NamedTuple
 
 from heritage.domain import EventType
-from heritage.geoparse.alternation import dispatch
+from heritage.geoparse.alternation import dispatch, literal_prefixes
 
 __all__ = [
     "ARMED_CLASH_RANK",
     "OCCUPATION_RANK",
     "PRIORITY",
     "TRIGGERS",
+    "WORD_OPENERS",
     "WORD_VALUES",
     "Regexes",
     "regexes",
     "scan_text",
+    "trigger_prefixes",
 ]
 
 # Trigger lexicon: event type -> lower-case regular expressions matching whole words. The order
@@ -60,7 +62,7 @@ TRIGGERS: dict[EventType, tuple[str, ...]] = {
     EventType.SHELLING: (
         r"(?:missile|rocket|artillery|mortar|tank) (?:strikes?|attacks?|fire|shells?|rounds?)",
         r"shell(?:s|ed|ing|ings|fire)?(?! (?:compan(?:y|ies)|game))|artillery|mortars?|howitzers?",
-        r"rockets?(?!-propelled)|missiles?(?! defen[cs]e)|bombard(?:ed|ing|ments?)|projectiles?",
+        r"rockets?(?!-propelled)|missiles?(?! defen[cs]e)|bombard(?:s|ed|ing|ments?)?|projectiles?",
         r"grad (?:rockets?|missiles?|launchers?)|katyushas?|pounded",
     ),
     EventType.EXPLOSION: (
@@ -239,8 +241,10 @@ WORD_VALUES: dict[str, int] = (
 
 # --- Compiled patterns ------------------------------------------------------------------------
 
-# Patterns run on scan_text() and start with the character before a word.
-_WORD_START = r"[\s\-/(\[\"'“‘«]"
+# Patterns run on scan_text() and start with the character before a word: a space or one of
+# these (headlines put words right after ";", "," and ":": "Hama;killed").
+WORD_OPENERS = "-/([\"'“‘«;,:"
+_WORD_START = rf"[\s{re.escape(WORD_OPENERS)}]"
 
 
 class Regexes(NamedTuple):
@@ -262,13 +266,26 @@ class Regexes(NamedTuple):
     subset: re.Pattern[str]
 
 
-@cache
-def regexes() -> Regexes:
-    """Compile every pattern once, on first use (importing does no work)."""
+def _triggers() -> list[tuple[str, str]]:
+    """The named patterns of the trigger expression (the module docstring names them)."""
     triggers = [("skip", _NOT_EVENTS)]
     triggers += [(f"t{rank}", "|".join(TRIGGERS[kind])) for rank, kind in enumerate(PRIORITY)]
     triggers += [(f"e{OCCUPATION_RANK}", _ENTRY_WORDS)]
     triggers += [(f"t{len(PRIORITY)}", _EFFECT_WORDS), ("casualty", _CASUALTY_HINT)]
+    return triggers
+
+
+@cache
+def trigger_prefixes() -> frozenset[str]:
+    """Strings one of which starts every match of ``Regexes.trigger`` after its first
+    character (a space or one of ``WORD_OPENERS``): a sentence without one has no cue."""
+    return frozenset().union(*(literal_prefixes(pattern) for _, pattern in _triggers()))
+
+
+@cache
+def regexes() -> Regexes:
+    """Compile every pattern once, on first use (importing does no work)."""
+    triggers = _triggers()
     cues = list(_CASUALTY_PATTERNS.items())  # groups are told apart by their first letter
     cues += [("negation", _NEGATION), ("hypothesis", _HYPOTHESIS)]
     return Regexes(

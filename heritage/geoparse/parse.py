@@ -36,7 +36,7 @@ from datetime import date
 from heritage.domain import EventType
 from heritage.geo import GEOD
 from heritage.geoparse.clauses import deadly_clauses
-from heritage.geoparse.cues import Casualties, EventCue, Span, read_event, sentences
+from heritage.geoparse.cues import Casualties, EventCue, Span, read_events, sentences
 from heritage.geoparse.gazetteer import Gazetteer, PlaceKind
 from heritage.geoparse.names import STOP_WORDS
 from heritage.geoparse.resolve import Resolved, resolve_mentions
@@ -110,7 +110,7 @@ def extract_events(text: str, gazetteer: Gazetteer, *, published: date | None = 
     readings = [_as_town(r) for r in resolved]
     readings = check_parts(text, readings)
     year = published.year if published else None
-    cues = [read_event(sentence.text, published_year=year) for sentence in spans]
+    cues = read_events(text, spans, published_year=year)
     # A report that opens on a past, denied or feared event goes on about it: its first
     # sentence's place does not locate the sentences after it.
     by_sentence = _by_sentence(readings, spans, starts)

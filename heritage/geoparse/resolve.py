@@ -56,6 +56,7 @@ from heritage.geo import GEOD
 from heritage.geoparse.folding import fold_name
 from heritage.geoparse.gazetteer import Demonym, Mention, Place, PlaceKind
 from heritage.geoparse.home import home_shares
+from heritage.geoparse.memo import IdentityMemo
 
 __all__ = ["Resolved", "document_countries", "resolve_mentions"]
 
@@ -105,12 +106,8 @@ def document_countries(mentions: Sequence[Mention], demonyms: Sequence[Demonym])
     votes: dict[str | None, int] = {}  # counted in plain dicts, for speed
     placed: dict[str, int] = {}  # votes of places that can only be in one country
     minor: dict[str, int] = {}  # ... of those, votes of small towns and provinces only
-    seen: dict[int, tuple] = {}  # by the candidates: a name repeated votes alike
     for mention in mentions:
-        key = id(mention.candidates)
-        if key not in seen:
-            seen[key] = _vote_of(mention.candidates)
-        named, country, is_minor = seen[key]
+        named, country, is_minor = _vote_of(mention.candidates)
         if named:  # a country's name, even where a town shares it ("Iraq", "Jordan")
             weight = 1 if country else 2  # "Georgia", also a state of another country
             for c in named:
@@ -136,7 +133,16 @@ def document_countries(mentions: Sequence[Mention], demonyms: Sequence[Demonym])
     return Counter(votes)
 
 
-def _vote_of(candidates: Sequence[Place]) -> tuple[set, str | None, bool]:
+_VOTES: IdentityMemo[tuple[set, str | None, bool]] = IdentityMemo()  # by a name's readings
+
+
+def _vote_of(candidates: tuple[Place, ...]) -> tuple[set, str | None, bool]:
+    """:func:`_work_out_vote`, once per name of the gazetteer."""
+    known = _VOTES.get(candidates)
+    return _VOTES.put(candidates, _work_out_vote(candidates)) if known is None else known
+
+
+def _work_out_vote(candidates: Sequence[Place]) -> tuple[set, str | None, bool]:
     """What a name votes for: the countries it names, else the one country it places the
     report in (and whether only by small towns and provinces), else nothing."""
     countries, named, major, states = set(), set(), set(), set()
@@ -309,6 +315,20 @@ def _candidates(mention: Mention, votes: Counter) -> tuple[Place, ...]:
         only = mention.candidates[0]
         is_kept = not votes or only.country in votes or not _is_minor(only)
         return mention.candidates if is_kept else ()
+    kept = _MEANT.get(mention.candidates, mention.surface)
+    if kept is None:
+        kept = _MEANT.put(mention.candidates, _may_mean(mention), mention.surface)
+    if votes:
+        kept = tuple(p for p in kept if p.country in votes or not _is_minor(p))
+    return kept
+
+
+_MEANT: IdentityMemo[tuple[Place, ...]] = IdentityMemo()  # by a name's readings and surface
+
+
+def _may_mean(mention: Mention) -> tuple[Place, ...]:
+    """The candidates of a name of several places less those it cannot mean, whatever the
+    report (the first two rules of :func:`_candidates`)."""
     candidates = _without_city_of(mention)
     towns = {p.country for p in candidates if p.kind is PlaceKind.POPULATED and not p.is_namesake}
     kept = tuple(p for p in candidates if not (p.kind in _UNIT_KINDS and p.country in towns))
@@ -317,8 +337,6 @@ def _candidates(mention: Mention, votes: Counter) -> tuple[Place, ...]:
         kept = tuple(
             p for p in kept if p.kind is not PlaceKind.POPULATED or fold_name(p.name) == key
         )
-    if votes:
-        kept = tuple(p for p in kept if p.country in votes or not _is_minor(p))
     return kept
 
 
@@ -368,8 +386,8 @@ def _score(
     if container is not None:
         score += _INSIDE_POINTS
         why.append(f"in {container.name}, as the text says")
-    kind = place.kind
-    if votes and not kind.is_context:
+    is_context, points, reasons = _own_points(place)
+    if votes and not is_context:
         share = votes.get(place.country, 0) / top
         if share:
             score += 3.0 * share
@@ -377,22 +395,37 @@ def _score(
         else:
             score -= 2.0
             why.append(f"in {place.country or 'no country'}, which the report does not name")
+    for addend in points:  # added one by one, in the order of the rules, as floats round
+        score += addend
+    return score, (*why, *reasons)
+
+
+_OWN_POINTS: IdentityMemo[tuple[bool, tuple[float, ...], tuple[str, ...]]] = IdentityMemo()
+
+
+def _own_points(place: Place) -> tuple[bool, tuple[float, ...], tuple[str, ...]]:
+    """Whether the place is a country or region, and the points and reasons it earns by
+    itself, whatever the report (registry, size, kind): worked out once per place."""
+    known = _OWN_POINTS.get(place)
+    if known is not None:
+        return known
+    kind, points, why = place.kind, [], []
     if kind is PlaceKind.SITE:
-        score += 1.5
+        points.append(1.5)
         why.append("a heritage site in the registry")
     if place.population:
-        score += min(1.0, math.log10(1 + place.population) / 7)
+        points.append(min(1.0, math.log10(1 + place.population) / 7))
         why.append(f"population {place.population:,}")
     elif kind is PlaceKind.ADMIN1:  # a province is as well known as a large city
-        score += _PROVINCE_SIZE
+        points.append(_PROVINCE_SIZE)
         why.append("a province or state")
     if kind is PlaceKind.COUNTRY:  # a country's name means the country before a town
-        score += 2.5
+        points.append(2.5)
     if kind in _LOCAL_KINDS:
-        score += 0.5
+        points.append(0.5)
     elif kind in _UNIT_KINDS:
-        score += 0.3
-    return score, tuple(why)
+        points.append(0.3)
+    return _OWN_POINTS.put(place, (kind.is_context, tuple(points), tuple(why)))
 
 
 def _add_closeness(
@@ -402,19 +435,26 @@ def _add_closeness(
 ) -> dict[str, list[tuple[Place, float, tuple]]]:
     """The scored readings with the closeness points: near the nearest other place the
     report names (the first reading of another name, ``anchors``). One geodesic call for
-    the whole report, and only for the pairs that may count: an anchor farther in latitude
-    than :data:`_AROUND_DEG` lies farther than :data:`_AROUND_M`, so farther than any
-    anchor that can count, and the first of the nearest is the one named."""
+    the whole report, and only for the pairs that may count: those farther apart than
+    :data:`_AROUND_M` count for nothing, since the nearest anchor is named only when it lies
+    within it (and the first of the nearest is the one named). An anchor farther in latitude
+    than :data:`_AROUND_DEG`, or farther in a straight line through the Earth (shorter than
+    any path on it), lies farther than that."""
     at: list[tuple[str, int]] = []  # (name, row) of each pair, then the pair's points
     lons, lats, anchor_lons, anchor_lats, paired = [], [], [], [], []
+    marked = [(a, _point_of(a)) for a in anchors]
     for key, rows in scored.items():
         own = first[key].id
-        near = [a for a in anchors if a.id != own]
+        near = [(a, xyz) for a, xyz in marked if a.id != own]
         for row, (place, _, _) in enumerate(rows):
             if near and not place.kind.is_context:
                 lon, lat = place.lon, place.lat
-                for anchor in near:
-                    if abs(anchor.lat - lat) <= _AROUND_DEG:
+                x, y, z = _point_of(place)
+                for anchor, (ax, ay, az) in near:
+                    if (
+                        abs(anchor.lat - lat) <= _AROUND_DEG
+                        and (ax - x) ** 2 + (ay - y) ** 2 + (az - z) ** 2 <= _AROUND_M_SQUARED
+                    ):
                         at.append((key, row))
                         lons.append(lon)
                         lats.append(lat)
@@ -439,3 +479,25 @@ def _add_closeness(
             why = (*why, f"{distance / 1000:.0f} km from {anchor.name}, also named")
             out[key][row] = (place, score, why)
     return out
+
+
+# WGS84, for the points in space of _point_of
+_EQUATOR_M, _ECCENTRICITY_SQUARED = 6_378_137.0, 6.69437999014e-3
+_AROUND_M_SQUARED = _AROUND_M**2
+_POINTS: IdentityMemo[tuple[float, float, float]] = IdentityMemo()
+
+
+def _point_of(place: Place) -> tuple[float, float, float]:
+    """The place's point in space (Earth-centred, metres), worked out once per place."""
+    known = _POINTS.get(place)
+    if known is not None:
+        return known
+    lat, lon = math.radians(place.lat), math.radians(place.lon)
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    normal = _EQUATOR_M / math.sqrt(1.0 - _ECCENTRICITY_SQUARED * sin_lat * sin_lat)
+    point = (
+        normal * cos_lat * math.cos(lon),
+        normal * cos_lat * math.sin(lon),
+        normal * (1.0 - _ECCENTRICITY_SQUARED) * sin_lat,
+    )
+    return _POINTS.put(place, point)

@@ -648,3 +648,26 @@ def test_an_actor_counts_whatever_the_quotes_and_letters_around_it(plain, typese
     # ASCII text and other text take different paths to their words: the actor (+0.10) must
     # count in both.
     assert read_event(plain).confidence == read_event(typeset).confidence == confidence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "killed"),
+    [
+        ("Clashes in Hama;killed 4 soldiers", EventType.ARMED_CLASH, 4),
+        ("Daraa:shelling on the eastern countryside", EventType.SHELLING, None),
+        ("Idlib,airstrikes on Maarat al-Numan", EventType.AIRSTRIKE, None),
+    ],
+)
+def test_a_word_right_after_a_semicolon_colon_or_comma_is_read(sentence, event_type, killed):
+    cue = read_event(sentence)
+
+    assert cue is not None
+    assert cue.event_type is event_type
+    assert cue.casualties.killed == killed
+
+
+@pytest.mark.parametrize("verb", ["bombard", "bombards"])
+def test_bombarding_is_shelling_in_every_tense(verb):
+    cue = read_event(f"Regime forces {verb} the countryside of Daraa")
+
+    assert cue is not None and cue.event_type is EventType.SHELLING

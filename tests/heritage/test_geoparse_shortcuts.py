@@ -4,7 +4,9 @@
 order and must not overlap); `parse` finds the word before a name on the reversed text and
 where a sentence opens without an end-anchored search, which must find what the plain
 patterns find; `roles.check_parts` checks every reading in one pass; `resolve` skips the
-geodesic for an anchor farther in latitude than closeness can reach.
+geodesic for an anchor farther in latitude than closeness can reach, or farther in a straight
+line through the Earth, and keeps what it works out of a place or a name only for that very
+object.
 """
 
 import json
@@ -31,6 +33,11 @@ PLACES = [
     Place("gn:9999201", "Alpha", 20.0, 10.0, TOWN, "SD", population=200_000),
     Place("gn:9999202", "Beta", 20.0, 12.6, TOWN, "SD", population=200_000),
     Place("gn:9999203", "Gamma", 20.0, 7.2, TOWN, "SD", population=200_000),
+    # On one parallel, where a degree of longitude is about 56 km: Epsilon about 299 km east
+    # of Delta, Zeta about 304 km west of it.
+    Place("gn:9999301", "Delta", 10.0, 60.0, TOWN, "NO", population=200_000),
+    Place("gn:9999302", "Epsilon", 15.35, 60.0, TOWN, "NO", population=200_000),
+    Place("gn:9999303", "Zeta", 4.55, 60.0, TOWN, "NO", population=200_000),
 ]  # fmt: skip
 
 
@@ -116,3 +123,39 @@ def test_a_place_just_within_reach_in_latitude_counts_as_around_and_one_beyond_d
     assert [why for why in alpha.why if "also named" in why] == [
         f"{metres / 1000:.0f} km from Beta, also named"
     ]
+
+
+def _around(gazetteer, text: str, surface: str) -> list[str]:
+    reading = next(
+        r for r, _ in extract_events(text, gazetteer).mentions if r.mention.surface == surface
+    )
+    return [why for why in reading.why if "also named" in why]
+
+
+def test_a_place_just_within_reach_along_a_parallel_counts_as_around_and_one_beyond_not(
+    gazetteer,
+):
+    within = GEOD.inv(10.0, 60.0, 15.35, 60.0)[2]
+    beyond = GEOD.inv(10.0, 60.0, 4.55, 60.0)[2]
+    assert 295_000 < within < 300_000 < beyond < 305_000
+
+    assert _around(gazetteer, "Clashes in Delta. Troops left Epsilon.", "Delta") == [
+        f"{within / 1000:.0f} km from Epsilon, also named"
+    ]
+    assert _around(gazetteer, "Clashes in Delta. Troops left Zeta.", "Delta") == []
+
+
+def test_what_is_kept_of_a_place_is_read_again_for_another_place_of_the_same_id():
+    text = "Clashes in Alpha. Troops left Beta."
+    small = Place("gn:9999201", "Alpha", 20.0, 10.0, TOWN, "SD", population=2_000)
+    beta = Place("gn:9999202", "Beta", 20.0, 12.6, TOWN, "SD", population=200_000)
+
+    first = extract_events(text, Gazetteer.build([], PLACES))
+    second = extract_events(text, Gazetteer.build([], [small, beta]))
+
+    def population(extraction):
+        reading = next(r for r, _ in extraction.mentions if r.mention.surface == "Alpha")
+        return [why for why in reading.why if why.startswith("population")]
+
+    assert population(first) == ["population 200,000"]
+    assert population(second) == ["population 2,000"]
