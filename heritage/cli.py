@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import logging
 import os
@@ -531,6 +532,10 @@ def _after_fork(app) -> None:
         try:
             with app.app_context():
                 app.extensions["warm_published_sites"]()
+            # The cache lives as long as the worker: the collector need not walk its millions
+            # of objects at every full collection (pauses of half a second at 100,000 sites).
+            gc.collect()
+            gc.freeze()
         except Exception:  # only a head start: requests build what they need anyway
             logging.getLogger(__name__).warning("published sites not built ahead", exc_info=True)
 
